@@ -1,0 +1,32 @@
+"""Entry point: load and validate the data, draw the shared sidebar, route to a page.
+
+Run with ``streamlit run app.py``. If the data fails validation, a readable error page
+lists every failure instead of the dashboard (no traceback, no page drawn from bad data).
+"""
+
+import streamlit as st
+
+from rekodiq import ui
+
+st.set_page_config(page_title="Reko Diq finance tracker", page_icon=":material/landscape:", layout="wide")
+
+result = ui.load()
+if result.dataset is None:
+    ui.render_error_page(result)
+    st.stop()
+
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", url_path="overview", icon=":material/dashboard:", default=True),
+    st.Page("pages/map.py", title="Balochistan map", url_path="map", icon=":material/map:"),
+    st.Page("pages/funding.py", title="Funding", url_path="funding", icon=":material/payments:"),
+    st.Page("pages/ownership.py", title="Ownership", url_path="ownership", icon=":material/pie_chart:"),
+    st.Page("pages/timeline.py", title="Timeline", url_path="timeline", icon=":material/timeline:"),
+    st.Page("pages/peers.py", title="Peer deals", url_path="peers", icon=":material/public:"),
+    st.Page("pages/sources.py", title="Sources and method", url_path="sources", icon=":material/menu_book:"),
+]
+
+page = st.navigation(PAGES)
+ui.sidebar_filters(result.dataset)
+ui.url_notices()
+page.run()
+ui.footer(result.dataset)

@@ -1,0 +1,82 @@
+"""Funding: who lends how much, the capital stack, the disputed figures, the claims ledger."""
+
+import streamlit as st
+
+from rekodiq import aggregate, tables, ui
+from rekodiq.charts.funding import build_capital_stack, build_disputed_figures, build_funding_by_financier
+from rekodiq.filters import filter_claims
+
+KPI_DEBT_TARGET, KPI_REQUIREMENT = "debt-target", "phase1-all-in-cost"
+
+# 1/ DATA
+ctx = ui.page_context()
+data, filters = ctx.data, ctx.filters
+claims = filter_claims(data.financing, filters)
+
+st.title("Funding")
+ui.active_filters(filters)
+
+# 2/ FUNDING BY FINANCIER
+stack_by = st.segmented_control("Stack bars by", ["status", "instrument"], default="status", key="funding_stack_by", required=True)
+amounts = aggregate.funding_by_financier(claims, stack_by=stack_by)
+fig = build_funding_by_financier(amounts, stack_by=stack_by, title="Financing by financier")
+ui.chart_block(
+    fig,
+    key="funding-by-lender",
+    alt=f"Horizontal stacked bar chart of USD amounts by financier, stacked by {stack_by}; {len(amounts['financier'].unique()) if len(amounts) else 0} financiers.",
+    table=amounts,
+    data=data,
+    filters=filters,
+)
+
+# 3/ CAPITAL STACK (Reko Diq only: the stack is the project's own)
+st.subheader("Capital stack")
+rd_claims = filter_claims(data.financing, filters, project="reko-diq")
+stack = aggregate.capital_stack(
+    rd_claims,
+    debt_target=aggregate.preferred_value(data.kpis, KPI_DEBT_TARGET),
+    requirement=aggregate.preferred_value(data.kpis, KPI_REQUIREMENT),
+)
+ui.chart_block(
+    build_capital_stack(stack),
+    key="capital-stack",
+    alt="Stacked bars comparing committed debt by seniority and equity by holder with the Phase 1 funding requirement; hatched segments are not yet committed.",
+    table=stack,
+    data=data,
+    filters=filters,
+)
+
+# 4/ DISPUTED FIGURES
+st.subheader("Where sources disagree")
+versions = aggregate.disputed_groups(claims)
+if len(versions):
+    versions = versions.assign(
+        label=versions["financier"] + " · " + versions["instrument"],
+        source_label=[tables.first_source_label(ids, data.sources) for ids in versions["source_ids"]],
+    )
+    disputed_table = tables.with_sources(
+        versions[["claim_group", "claim_id", "financier", "instrument", "amount_usd", "amount_usd_high", "amount_kind", "status", "status_date", "counts_in_totals", "selection_note", "source_ids"]],
+        data.sources,
+    )
+    disputed_table = tables.date_columns_to_iso(disputed_table)
+else:
+    disputed_table = versions
+ui.chart_block(
+    build_disputed_figures(versions),
+    key="disputed-figures",
+    alt="Dot plot of the rival reported amounts for each disputed claim; the version used in totals is a filled diamond, the others open circles.",
+    table=disputed_table,
+    data=data,
+    filters=filters,
+)
+
+# 5/ CLAIMS LEDGER
+st.subheader("Claims ledger")
+st.text(f"{len(claims)} claims match the filters; {int(claims['counts_in_totals'].sum())} count in totals.")
+ui.table_block(
+    tables.claims_table(claims, data.sources),
+    key="claims-ledger",
+    data=data,
+    filters=filters,
+    column_config={"source_url": st.column_config.LinkColumn("source link", display_text="open")},
+)

@@ -1,0 +1,128 @@
+"""Funding charts: amount by financier, the capital stack, and the disputed figures."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from rekodiq.charts.common import base_figure, empty_figure, usd_m
+from rekodiq.text import plotly_safe
+from rekodiq.theme import PALETTE, STATUS_COLORS, STATUS_PATTERNS
+
+INSTRUMENT_PATTERNS = {"subordinated loan": "/", "guarantee": "x", "ECA cover": ".", "equity": "+", "supply contract": "-", "infrastructure finance": "|"}
+
+
+def build_funding_by_financier(amounts: pd.DataFrame, *, stack_by: str = "status", title: str = "Financing by financier") -> go.Figure:
+    """Horizontal bars of USD millions per financier, stacked by ``stack_by``.
+
+    ``amounts`` has columns ``financier, <stack_by>, amount_usd, n_claims`` (see
+    ``aggregate.funding_by_financier``). Each stack category is one trace with its own colour
+    *and* fill pattern, so the split does not rest on colour alone.
+    """
+    if amounts.empty:
+        return empty_figure(title)
+    order = list(dict.fromkeys(amounts["financier"]))
+    fig = base_figure(title, f"USD millions, counted claims only, stacked by {stack_by}", height=max(360, 120 + 34 * len(order)))
+    for i, (category, rows) in enumerate(amounts.groupby(stack_by, sort=False, observed=True)):
+        category = str(category)
+        color = STATUS_COLORS.get(category, PALETTE[i % len(PALETTE)]) if stack_by == "status" else PALETTE[i % len(PALETTE)]
+        pattern = STATUS_PATTERNS.get(category, "") if stack_by == "status" else INSTRUMENT_PATTERNS.get(category, "")
+        fig.add_bar(
+            name=plotly_safe(category),
+            y=[plotly_safe(f) for f in rows["financier"]],
+            x=rows["amount_usd"].tolist(),
+            orientation="h",
+            marker={"color": color, "pattern": {"shape": pattern, "fgcolor": "#333333", "size": 6}, "line": {"color": "#333333", "width": 0.6}},
+            customdata=list(zip([plotly_safe(category)] * len(rows), rows["n_claims"].tolist(), strict=True)),
+            hovertemplate="<b>%{y}</b><br>%{customdata[0]}: USD %{x:,.0f} m<br>%{customdata[1]} claim(s)<extra></extra>",
+        )
+    totals = amounts.groupby("financier", sort=False)["amount_usd"].sum()
+    fig.add_scatter(
+        x=totals.values.tolist(),
+        y=[plotly_safe(f) for f in totals.index],
+        mode="text",
+        text=[usd_m(v) for v in totals.values],
+        textposition="middle right",
+        showlegend=False,
+        hoverinfo="skip",
+    )
+    fig.update_layout(barmode="stack", legend={"title": {"text": stack_by.capitalize()}, "traceorder": "normal"})
+    fig.update_yaxes(categoryorder="array", categoryarray=[plotly_safe(f) for f in reversed(order)], title=None)
+    fig.update_xaxes(title="USD millions", rangemode="tozero", range=[0, float(totals.max()) * 1.25])
+    return fig
+
+
+CAPITAL_STACK_COLORS = {"committed": None, "gap": "#FFFFFF", "target": "#555555"}
+
+
+def build_capital_stack(stack: pd.DataFrame, *, title: str = "Phase 1 capital stack") -> go.Figure:
+    """Debt by seniority and equity by holder against the funding requirement, gaps hatched.
+
+    ``stack`` has columns ``block, component, amount_usd, kind`` (``aggregate.capital_stack``).
+    Gaps are drawn white with a diagonal hatch and named as gaps in the legend.
+    """
+    if stack.empty:
+        return empty_figure(title)
+    fig = base_figure(title, "USD millions; committed = counted claims under the current filters; hatched = not yet committed", height=400)
+    blocks = ["Requirement", "Equity", "Debt"]
+    palette = iter(PALETTE)
+    for row in stack.itertuples(index=False):
+        gap = row.kind == "gap"
+        target = row.kind == "target"
+        color = "#FFFFFF" if gap else "#555555" if target else next(palette, "#888888")
+        fig.add_bar(
+            name=plotly_safe(row.component),
+            y=[row.block],
+            x=[row.amount_usd],
+            orientation="h",
+            marker={
+                "color": color,
+                "pattern": {"shape": "/" if gap else "", "fgcolor": "#D55E00", "size": 8},
+                "line": {"color": "#D55E00" if gap else "#333333", "width": 1.2 if gap else 0.6},
+            },
+            text=[f"{plotly_safe(row.component)}<br>{usd_m(row.amount_usd)}"] if row.amount_usd >= 250 else [""],
+            textposition="inside",
+            insidetextanchor="middle",
+            hovertemplate=f"<b>{plotly_safe(row.component)}</b><br>{row.block}: USD %{{x:,.0f}} m<extra></extra>",
+        )
+    fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.2})
+    fig.update_yaxes(categoryorder="array", categoryarray=blocks, title=None)
+    fig.update_xaxes(title="USD millions", rangemode="tozero")
+    return fig
+
+
+def build_disputed_figures(versions: pd.DataFrame, *, title: str = "Where sources disagree") -> go.Figure:
+    """Every version of each disputed claim on one axis; the version used is a filled diamond.
+
+    ``versions`` has columns ``label`` (the claim group's display name), ``amount_usd``,
+    ``amount_usd_high``, ``counts_in_totals``, ``status``, ``source_label`` and ``claim_id``.
+    Versions without a USD amount are left out of the chart (they stay in the table).
+    """
+    rows = versions.dropna(subset=["amount_usd"]) if not versions.empty else versions
+    if rows.empty:
+        return empty_figure(title, "No disputed amounts under the current filters.")
+    labels = list(dict.fromkeys(rows["label"]))
+    fig = base_figure(title, "USD millions; ◆ version used in totals, ○ other versions; lines show reported ranges", height=max(320, 110 + 48 * len(labels)))
+    ranges = rows.dropna(subset=["amount_usd_high"])
+    for row in ranges.itertuples(index=False):
+        fig.add_scatter(
+            x=[row.amount_usd, row.amount_usd_high], y=[plotly_safe(row.label)] * 2, mode="lines",
+            line={"color": "#999999", "width": 3}, showlegend=False, hoverinfo="skip",
+        )
+    for used, name, symbol, color in ((True, "used in totals", "diamond", "#0072B2"), (False, "not used", "circle-open", "#D55E00")):
+        part = rows[rows["counts_in_totals"] == used]
+        if part.empty:
+            continue
+        fig.add_scatter(
+            name=name,
+            x=part["amount_usd"].tolist(),
+            y=[plotly_safe(v) for v in part["label"]],
+            mode="markers",
+            marker={"symbol": symbol, "size": 14, "color": color, "line": {"width": 2, "color": color}},
+            customdata=[[plotly_safe(c), plotly_safe(s), plotly_safe(src)] for c, s, src in zip(part["claim_id"], part["status"], part["source_label"], strict=True)],
+            hovertemplate="<b>%{y}</b><br>USD %{x:,.0f} m · %{customdata[1]}<br>%{customdata[2]}<br>claim %{customdata[0]}<extra>" + name + "</extra>",
+        )
+    fig.update_yaxes(categoryorder="array", categoryarray=[plotly_safe(v) for v in reversed(labels)], title=None)
+    fig.update_xaxes(title="USD millions", rangemode="tozero")
+    fig.update_layout(legend={"orientation": "h", "y": -0.15})
+    return fig

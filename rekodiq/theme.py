@@ -1,0 +1,63 @@
+"""One Plotly template for every chart, registered once on import.
+
+Charts are rendered with ``theme=None`` in Streamlit so that this template, not Streamlit's
+chart theme, decides the look; exported images then match what the page shows.
+"""
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+TEMPLATE_NAME = "rekodiq"
+
+# Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+
+# Status ladder colours run light (speculative) to dark (firm); patterns repeat the
+# encoding so that status never rests on colour alone.
+STATUS_COLORS = {
+    "rumoured": "#D9D9D9",
+    "expected": "#A6CEE3",
+    "announced": "#6BAED6",
+    "board-approved": "#2171B5",
+    "signed": "#08519C",
+    "disbursed": "#08306B",
+    "cancelled": "#BDBDBD",
+    "not concluded": "#969696",
+}
+STATUS_PATTERNS = {
+    "rumoured": "x",
+    "expected": ".",
+    "announced": "/",
+    "board-approved": "",
+    "signed": "",
+    "disbursed": "",
+    "cancelled": "-",
+    "not concluded": "-",
+}
+
+FONT_FAMILY = "DejaVu Sans, Arial, sans-serif"
+
+
+def _build_template() -> go.layout.Template:
+    template = go.layout.Template(pio.templates["plotly_white"])
+    template.layout.update(
+        font={"family": FONT_FAMILY, "size": 13, "color": "#222222"},
+        colorway=PALETTE,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        title={"x": 0.0, "xanchor": "left", "font": {"size": 16}},
+        margin={"l": 60, "r": 30, "t": 70, "b": 60},
+        hoverlabel={"font": {"family": FONT_FAMILY}},
+        legend={"bgcolor": "rgba(255,255,255,0.8)"},
+    )
+    return template
+
+
+def register_template() -> str:
+    """Register the house template (idempotent) and return its name."""
+    if TEMPLATE_NAME not in pio.templates:
+        pio.templates[TEMPLATE_NAME] = _build_template()
+    return TEMPLATE_NAME
+
+
+register_template()

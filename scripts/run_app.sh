@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Set up and start the dashboard on the bundled data: http://localhost:8501
+# Chromium is installed for PNG/SVG chart export (the app works without it, minus those two formats).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh requirements.txt chromium fonts-dejavu-core
+exec .venv/bin/streamlit run app.py --server.port "${PORT:-8501}" "$@"
