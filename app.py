@@ -8,7 +8,7 @@ import streamlit as st
 
 from rekodiq import ui
 
-st.set_page_config(page_title="Reko Diq finance tracker", page_icon=":material/landscape:", layout="wide")
+st.set_page_config(page_title="Reko Diq finance tracker", layout="wide")
 
 result = ui.load()
 if result.dataset is None:
@@ -16,13 +16,13 @@ if result.dataset is None:
     st.stop()
 
 PAGES = [
-    st.Page("pages/overview.py", title="Overview", url_path="overview", icon=":material/dashboard:", default=True),
-    st.Page("pages/map.py", title="Balochistan map", url_path="map", icon=":material/map:"),
-    st.Page("pages/funding.py", title="Funding", url_path="funding", icon=":material/payments:"),
-    st.Page("pages/ownership.py", title="Ownership", url_path="ownership", icon=":material/pie_chart:"),
-    st.Page("pages/timeline.py", title="Timeline", url_path="timeline", icon=":material/timeline:"),
-    st.Page("pages/peers.py", title="Peer deals", url_path="peers", icon=":material/public:"),
-    st.Page("pages/sources.py", title="Sources and method", url_path="sources", icon=":material/menu_book:"),
+    st.Page("pages/overview.py", title="Overview", url_path="overview", default=True),
+    st.Page("pages/map.py", title="Balochistan map", url_path="map"),
+    st.Page("pages/funding.py", title="Funding", url_path="funding"),
+    st.Page("pages/ownership.py", title="Ownership", url_path="ownership"),
+    st.Page("pages/timeline.py", title="Timeline", url_path="timeline"),
+    st.Page("pages/peers.py", title="Peer deals", url_path="peers"),
+    st.Page("pages/sources.py", title="Sources and method", url_path="sources"),
 ]
 
 page = st.navigation(PAGES)

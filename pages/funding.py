@@ -4,7 +4,7 @@ import streamlit as st
 
 from rekodiq import aggregate, tables, ui
 from rekodiq.charts.funding import build_capital_stack, build_disputed_figures, build_funding_by_financier
-from rekodiq.filters import filter_claims
+from rekodiq.filters import INSTRUMENT_VIEWS, filter_claims
 
 KPI_DEBT_TARGET, KPI_REQUIREMENT = "debt-target", "phase1-all-in-cost"
 
@@ -17,13 +17,21 @@ st.title("Funding")
 ui.active_filters(filters)
 
 # 2/ FUNDING BY FINANCIER
-stack_by = st.segmented_control("Stack bars by", ["status", "instrument"], default="status", key="funding_stack_by", required=True)
-amounts = aggregate.funding_by_financier(claims, stack_by=stack_by)
-fig = build_funding_by_financier(amounts, stack_by=stack_by, title="Financing by financier")
+VIEW_LABELS = {"lending": "Loans, cover, guarantees", "equity": "Equity", "contracts": "Contracts, infrastructure", "all": "Everything"}
+TITLES = {"lending": "Lending by financier", "equity": "Equity by shareholder", "contracts": "Supply and infrastructure contracts", "all": "All financing claims by financier"}
+left, right = st.columns(2)
+with left:
+    view = ui.url_choice("Show", list(INSTRUMENT_VIEWS), key="funding_view", param="view", default="lending", format_func=VIEW_LABELS.get)
+with right:
+    stack_by = ui.url_choice("Stack bars by", ["status", "instrument"], key="funding_stack_by", param="stack", default="status")
+instruments = INSTRUMENT_VIEWS[view]
+shown = claims if instruments is None else claims[claims["instrument"].isin(instruments)]
+amounts = aggregate.funding_by_financier(shown, stack_by=stack_by)
+fig = build_funding_by_financier(amounts, stack_by=stack_by, title=TITLES[view])
 ui.chart_block(
     fig,
     key="funding-by-lender",
-    alt=f"Horizontal stacked bar chart of USD amounts by financier, stacked by {stack_by}; {len(amounts['financier'].unique()) if len(amounts) else 0} financiers.",
+    alt=f"Horizontal stacked bar chart: {TITLES[view].lower()}, USD millions, stacked by {stack_by}; {amounts['financier'].nunique() if len(amounts) else 0} financiers.",
     table=amounts,
     data=data,
     filters=filters,

@@ -312,7 +312,7 @@ def source_line(df: pd.DataFrame, sources: pd.DataFrame, data_version: str) -> s
             f"Source: {SITE_NAME}, compiled from {n} public document{'s' if n != 1 else ''} ({ids}{more}); "
             "titles and links in the CSV/XLSX download."
         )
-    return f"Source: {SITE_NAME}, data version {data_version}, compiled from {n} public documents listed on the Sources page."
+    return f"Source: {SITE_NAME}, compiled from the {n} public documents of data version {data_version}, listed on the Sources page."
 
 
 def _xlsx_widths(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[float]:
@@ -334,8 +334,8 @@ def _xlsx_sheet(workbook, title: str, header: Sequence[str] | None, rows: list[l
     bold = Font(bold=True)
 
     def cell(value: object, *, header_cell: bool = False) -> WriteOnlyCell:
-        if isinstance(value, str):
-            value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)[:32767]
+        if isinstance(value, str):  # XML would turn CR into LF anyway; control characters are illegal
+            value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value.replace("\r\n", "\n").replace("\r", "\n"))[:32767]
         c = WriteOnlyCell(sheet, value=value)
         if isinstance(value, str):
             c.data_type = "s"  # never a formula, whatever the text
@@ -372,8 +372,9 @@ def table_xlsx(
     """A workbook with sheets ``Data`` (``df``), ``Sources`` and ``README`` (one line per row).
 
     Every text cell on every sheet is neutralised and stored as a string cell (never a
-    formula); numbers stay numbers, dates are real dates (``yyyy-mm-dd``), missing cells are
-    empty. ``sources`` is what :func:`sources_for` returned; ``sources_note_text``, when given,
+    formula); line breaks become LF, other control characters U+FFFD, text is cut at Excel's
+    32,767 characters. Numbers stay numbers, dates are real dates (``yyyy-mm-dd``), missing
+    cells are empty. ``sources`` is what :func:`sources_for` returned; ``sources_note_text``, when given,
     is written above the Sources table.
     """
     from openpyxl import Workbook
@@ -636,7 +637,7 @@ def figure_html(fig: go.Figure) -> bytes:
         validate=False,
     )
     title = html.escape(figure_title(fig, SITE_NAME))
-    page = page.replace("<head><meta charset=\"utf-8\" /></head>", f'<head><meta charset="utf-8" /><title>{title}</title></head>', 1)
+    page = page.replace('<meta charset="utf-8" />', f'<meta charset="utf-8" />\n    <title>{title}</title>', 1)
     return page.encode("utf-8")
 
 
@@ -671,6 +672,35 @@ def chromium_path() -> str | None:
     return "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None
 
 
+def _kaleido_class(kaleido_module):
+    """Kaleido, but a used tab is reloaded *after* the image is handed back, not before.
+
+    Kaleido 1.5 reloads the tab (plotly.js and all) before returning each image; that reload
+    is about half of a warm render. Here it runs in the background and the tab rejoins the
+    queue when it is ready, so one request waits only for its own render. Falls back to plain
+    Kaleido if the private hook is not there (another Kaleido version).
+    """
+    base = kaleido_module.Kaleido
+    if not (hasattr(base, "_return_kaleido_tab") and hasattr(base, "_get_kaleido_tab")):
+        return base
+
+    class _BackgroundReloadKaleido(base):
+        async def _return_kaleido_tab(self, tab) -> None:
+            async def reload_then_return() -> None:
+                try:
+                    await tab.reload()
+                    await self.tabs_ready.put(tab)
+                except Exception:  # noqa: BLE001 - a broken browser is detected by the next render's timeout
+                    pass
+
+            task = asyncio.get_running_loop().create_task(reload_then_return())
+            pending = self.__dict__.setdefault("_rekodiq_reloads", set())
+            pending.add(task)
+            task.add_done_callback(pending.discard)
+
+    return _BackgroundReloadKaleido
+
+
 class _Renderer:
     """One Kaleido (one Chromium tab) on a private event loop in a daemon thread."""
 
@@ -697,7 +727,7 @@ class _Renderer:
         threading.Thread(target=loop.run_forever, name="rekodiq-kaleido", daemon=True).start()
 
         async def open_browser():
-            k = kaleido.Kaleido(n=1, timeout=RENDER_TIMEOUT_S, mathjax=False, path=path)
+            k = _kaleido_class(kaleido)(n=1, timeout=RENDER_TIMEOUT_S, mathjax=False, path=path)
             await k.open()
             return k
 

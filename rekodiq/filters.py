@@ -23,6 +23,13 @@ PROJECT_SCOPES = ("reko-diq", "peers", "all")
 PSEUDO_COUNTRIES = {"XWB": "World Bank Group", "XAD": "Asian Development Bank", "XVA": "Several / unnamed"}
 
 DEBT_INSTRUMENTS = ("senior loan", "subordinated loan", "loan", "ECA cover")
+# Views of the funding chart: lending is what lenders put at risk (loans, cover, guarantees).
+INSTRUMENT_VIEWS = {
+    "lending": (*DEBT_INSTRUMENTS, "guarantee"),
+    "equity": ("equity",),
+    "contracts": ("supply contract", "infrastructure finance"),
+    "all": None,
+}
 # Debt is stacked in this order in the capital stack: most senior first.
 SENIORITY_ORDER = ("senior loan", "loan", "ECA cover", "subordinated loan")
 

@@ -17,11 +17,11 @@ escaped with :func:`rekodiq.text.plotly_safe` before it reaches a name, text or 
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Iterable, Sequence
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import plotly.colors as pcolors
 import plotly.graph_objects as go
@@ -319,20 +319,39 @@ def _as_bool(value: object) -> bool:
 
 
 def _text_px(text: str, font_px: float = _LABEL_FONT_PX) -> tuple[float, float]:
-    """Rough pixel size of a one-line label (DejaVu Sans averages ~0.62 em per character)."""
-    return 0.62 * font_px * max(len(text), 1) + 4.0, 1.15 * font_px
+    """Rough pixel size of a label (DejaVu Sans averages ~0.62 em per character).
+
+    ``<br>`` separates lines; ``<b>``/``<i>`` tags and HTML entities count as what they show.
+    """
+    lines = [re.sub(r"&[#\w]+;", "x", re.sub(r"</?[bi]>", "", line)) for line in text.split("<br>")]
+    longest = max((len(line) for line in lines), default=1)
+    return 0.62 * font_px * max(longest, 1) + 4.0, 1.15 * font_px * len(lines)
 
 
-# Candidate label positions: Plotly textposition, horizontal side, vertical side.
+def wrap_label(text: str, max_chars: int = 14) -> str:
+    """Break a long (already escaped) label into two lines at the space nearest its middle."""
+    if len(text) <= max_chars or " " not in text:
+        return text
+    if " (" in text:  # "Sukkur (Rohri junction)": the qualifier goes on the second line
+        cut = text.index(" (")
+        return text[:cut] + "<br>" + text[cut + 1 :]
+    middle = len(text) / 2
+    cut = min((i for i, ch in enumerate(text) if ch == " "), key=lambda i: abs(i - middle))
+    return text[:cut] + "<br>" + text[cut + 1 :]
+
+
+# Candidate label positions in order of preference (right of the point first, as is usual
+# in cartography; centred above/below last, as they crowd the neighbours on both sides):
+# Plotly textposition, horizontal side, vertical side.
 _LABEL_CANDIDATES = (
     ("middle right", 1, 0),
-    ("middle left", -1, 0),
-    ("top center", 0, 1),
-    ("bottom center", 0, -1),
     ("top right", 1, 1),
     ("bottom right", 1, -1),
+    ("middle left", -1, 0),
     ("top left", -1, 1),
     ("bottom left", -1, -1),
+    ("top center", 0, 1),
+    ("bottom center", 0, -1),
 )
 
 
@@ -687,7 +706,7 @@ def build_site_map(
         positions_in_order = place_labels(
             [places.loc[i, "lon"] for i in order],
             [places.loc[i, "lat"] for i in order],
-            [str(places.loc[i, "name"]) for i in order],
+            [wrap_label(plotly_safe(places.loc[i, "name"])) for i in order],
             [sizes[i] for i in order],
             px_per_degree=px_per_degree,
             scaleratio=ratio,
@@ -712,6 +731,7 @@ def build_site_map(
             symbol, size, colour, label = PLACE_STYLES.get(str(kind), _DEFAULT_PLACE_STYLE)
             label = label or str(kind).capitalize()
             exact = str(precision) == "exact"
+            precision_label = PRECISION_LABELS.get(str(precision), str(precision))
             marker = {
                 "symbol": symbol if exact else f"{symbol}-open",
                 "size": size,
@@ -730,13 +750,14 @@ def build_site_map(
                     x=sub["lon"].tolist(), y=sub["lat"].tolist(), mode="markers+text",
                     marker=marker,
                     text=[
-                        f"<b>{plotly_safe(n)}</b>" if kind == "mine site" else plotly_safe(n)
+                        f"<b>{wrap_label(plotly_safe(n))}</b>" if kind == "mine site"
+                        else wrap_label(plotly_safe(n))
                         for n in sub["name"]
                     ],
                     textposition=[positions[i] for i in idx],
                     textfont={"size": _MINE_LABEL_FONT_PX if kind == "mine site" else _LABEL_FONT_PX,
                               "color": "#111111"},
-                    name=f"{plotly_safe(label)} ({plotly_safe(PRECISION_LABELS.get(str(precision), str(precision)))})",
+                    name=f"{plotly_safe(label)} ({plotly_safe(precision_label)})",
                     legendrank=3,
                     hovertext=hover, hoverinfo="text",
                     cliponaxis=False,

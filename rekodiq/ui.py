@@ -18,7 +18,7 @@ import streamlit as st
 from rekodiq import theme
 from rekodiq.data import DATA_DIR, Dataset, LoadResult, load_dataset
 from rekodiq.filters import FIRM_STATUSES, PROJECT_SCOPES, PSEUDO_COUNTRIES, FilterOptions, Filters, filter_options
-from rekodiq.urlstate import PASSTHROUGH_KEYS, describe, parse_query, to_query
+from rekodiq.urlstate import FILTER_KEYS, describe, excerpt, parse_query, to_query
 
 theme.register_template()
 
@@ -47,6 +47,14 @@ def options_for(data_dir: str = str(DATA_DIR)) -> FilterOptions:
     result = load(data_dir)
     assert result.dataset is not None
     return filter_options(result.dataset.financing)
+
+
+@st.cache_data(max_entries=2, ttl=3600, show_spinner=False)
+def geo_layers(data_dir: str = str(DATA_DIR)) -> tuple:
+    """(provinces, context countries, world countries), simplified display layers."""
+    from rekodiq import geo
+
+    return geo.load_provinces(data_dir), geo.load_context_countries(data_dir), geo.load_world_countries(data_dir)
 
 
 @dataclass(frozen=True)
@@ -119,13 +127,38 @@ def filters_from_state() -> Filters:
 
 
 def _write_url(filters: Filters) -> None:
-    """Mirror the filters into the address bar (keeping Streamlit's own embed parameters)."""
-    query = to_query(filters)
-    for key in PASSTHROUGH_KEYS:
-        if key in st.query_params:
-            query[key] = st.query_params.get_all(key)
-    if query != _query_lists():
-        st.query_params.from_dict(query)
+    """Mirror the filters into the address bar; other parameters (page options, embed) stay."""
+    wanted = to_query(filters)
+    for key in FILTER_KEYS:
+        if key in wanted:
+            if st.query_params.get_all(key) != wanted[key]:
+                st.query_params[key] = wanted[key]
+        elif key in st.query_params:
+            del st.query_params[key]
+
+
+def url_choice(label: str, options: list[str], *, key: str, param: str, default: str, format_func=None) -> str:
+    """A page-level single choice (segmented control) that lives in the URL as ``param``.
+
+    The URL value is read once per session and allow-listed against ``options``; an unknown
+    value falls back to ``default`` with a plain-text notice. ``param`` must be registered
+    in ``urlstate.PAGE_KEYS``.
+    """
+    if key not in st.session_state:
+        values = st.query_params.get_all(param)
+        value = values[-1] if values else default
+        if value not in options:
+            st.warning("A setting in the link was not understood and was replaced by the default.")
+            st.text(f"{param}: unknown value '{excerpt(value)}' ignored")
+            value = default
+        st.session_state[key] = value
+    value = st.segmented_control(label, options, key=key, format_func=format_func, required=True) or default
+    if value != default:
+        if st.query_params.get(param) != value:
+            st.query_params[param] = value
+    elif param in st.query_params:
+        del st.query_params[param]
+    return value
 
 
 def country_label(code: str) -> str:
@@ -247,15 +280,16 @@ def downloads(fig: go.Figure, *, key: str, table: pd.DataFrame, data: Dataset, f
             n_rows=len(table), n_sources=len(sources()), note=export.sources_note(table),
         )
 
+    images = fig is not None and export.image_export_available()
     files = []  # (format, label, builder)
     if fig is not None:
-        if export.image_export_available():
+        if images:
             files += [("png", "PNG image (2x)", lambda: export.figure_png(citable())),
                       ("svg", "SVG image", lambda: export.figure_svg(citable()))]
         files.append(("html", "Interactive HTML", lambda: export.figure_html(citable())))
     files += [
         ("csv", "CSV (spreadsheet-safe)", lambda: export.table_csv(table)),
-        ("xlsx", "Excel, with sources", lambda: export.table_xlsx(
+        ("xlsx", "Excel (XLSX, with sources)", lambda: export.table_xlsx(
             table, sources=sources(), readme_lines=readme(), sources_note_text=export.sources_note(table))),
         ("json", "JSON (lossless)", lambda: export.table_json(table, meta={
             "title": title, "data_version": data.version, "as_of": day.isoformat(), "filters": filter_lines, "permalink": link})),
@@ -265,7 +299,7 @@ def downloads(fig: go.Figure, *, key: str, table: pd.DataFrame, data: Dataset, f
     ]
     with st.popover("Download", icon=":material/download:", key=f"dl_{key}_menu"):
         st.caption("Files show the rows under the filters above; the bundle adds the sources and a permalink.")
-        if fig is not None and not export.image_export_available():
+        if fig is not None and not images:
             st.info("PNG and SVG need Chromium on the server, which is not available here; the other formats work.")
         for fmt, label, build in files:
             st.download_button(

@@ -25,8 +25,10 @@ P_COUNTRY, P_LENDER, P_TYPE, P_INSTRUMENT = "country", "lender", "type", "instru
 P_STATUS, P_UNCONFIRMED, P_LAPSED = "status", "unconfirmed", "lapsed"
 P_FROM, P_TO, P_PROJECT = "from", "to", "project"
 FILTER_KEYS = (P_COUNTRY, P_LENDER, P_TYPE, P_INSTRUMENT, P_STATUS, P_UNCONFIRMED, P_LAPSED, P_FROM, P_TO, P_PROJECT)
-# Parameters Streamlit itself understands; they are neither filters nor mistakes.
+# Parameters Streamlit itself understands, and page-level view options that pages read and
+# write themselves (see ui.url_choice); they are neither filters nor mistakes.
 PASSTHROUGH_KEYS = ("embed", "embed_options")
+PAGE_KEYS = ("view", "stack", "host", "on", "rd")
 
 MAX_VALUES_PER_KEY = 50
 MAX_VALUE_CHARS = 200
@@ -105,7 +107,7 @@ def parse_query(params: Mapping[str, Sequence[str]], options: FilterOptions) -> 
     """Filters from query parameters (each key mapped to all its values); see module contract."""
     notices: list[str] = []
     for key in params:
-        if key not in FILTER_KEYS and key not in PASSTHROUGH_KEYS:
+        if key not in FILTER_KEYS and key not in PASSTHROUGH_KEYS and key not in PAGE_KEYS:
             notices.append(f"unknown parameter '{excerpt(key)}' ignored")
 
     def values(key: str) -> list[str]:

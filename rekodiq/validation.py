@@ -123,14 +123,14 @@ def _column_schema(spec: Mapping[str, str]) -> pa.Column:
     elif kind == "date":
         checks.append(pa.Check(_is_iso_date, element_wise=True, name="is a YYYY-MM-DD date"))
     elif kind == "boolean":
-        checks.append(pa.Check.isin(["true", "false"], name="is true or false"))
+        checks.append(pa.Check(lambda col: col.isin(["true", "false"]), name="is true or false"))
     elif kind == "id_list":
-        checks.append(pa.Check.str_matches(r"^[A-Za-z0-9-]+(;[A-Za-z0-9-]+)*$", name="is a ;-separated id list"))
+        checks.append(pa.Check(lambda col: col.str.fullmatch(r"[A-Za-z0-9-]+(;[A-Za-z0-9-]+)*"), name="is a ;-separated id list"))
     if spec["allowed_values"]:
         allowed = spec["allowed_values"].split("|")
-        checks.append(pa.Check.isin(allowed, name=f"is one of {', '.join(allowed)}"))
+        checks.append(pa.Check(lambda col, allowed=allowed: col.isin(allowed), name=f"is one of {', '.join(allowed)}"))
     if spec["pattern"]:
-        checks.append(pa.Check.str_matches(spec["pattern"], name=f"matches {spec['pattern']}"))
+        checks.append(pa.Check(lambda col, pattern=spec["pattern"]: col.str.contains(pattern, regex=True), name=f"matches {spec['pattern']}"))
     for bound, op, label in (("min", "ge", "at least"), ("max", "le", "at most")):
         if not spec[bound]:
             continue

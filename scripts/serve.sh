@@ -18,10 +18,13 @@
 #   NGINX             nginx binary (default: nginx on PATH, else /usr/sbin/nginx)
 #   STREAMLIT_SERVER_COOKIE_SECRET  shared by all app processes; generated per run if unset
 #   SERVE_CONN_LIMIT  concurrent connections per client IP (default 20)
-#   SERVE_REQ_RATE    HTTP requests per client IP, websockets excluded (default 20r/s)
-#   SERVE_REQ_BURST   burst above that rate (default 200; one cold page load is ~90 requests)
+#   SERVE_REQ_RATE / SERVE_REQ_BURST  app requests (pages, health, downloads) per client IP
+#                     (default 10r/s, burst 100); the websocket is capped by SERVE_CONN_LIMIT
+#   SERVE_STATIC_RATE / SERVE_STATIC_BURST  /static/ bundle requests per client IP
+#                     (default 50r/s, burst 600; a cold page load fetches ~100-150 of them)
 #   SERVE_CSP_SCRIPT_EXTRA / SERVE_CSP_CONNECT_EXTRA / SERVE_CSP_IMG_EXTRA
-#                     extra CSP sources (default none), e.g. SERVE_CSP_SCRIPT_EXTRA="'unsafe-eval'"
+#                     extra CSP sources, e.g. SERVE_CSP_SCRIPT_EXTRA="'unsafe-eval'"; defaults:
+#                     none, except img-src https://fonts.gstatic.com (Material-icon favicons)
 #   SERVE_RESTART     1 = restart an app process that exits (default 1; tests use 0)
 #   SERVE_HEALTH_TIMEOUT  seconds to wait for each /_stcore/health (default 90)
 #   SERVE_UPSTREAMS   "host:port host:port" for `render` (default: the local app ports)
@@ -85,12 +88,16 @@ values = {
     "LISTEN": env["SERVE_RENDER_LISTEN"],
     "UPSTREAM_SERVERS": " ".join(f"server {u} max_fails=1 fail_timeout=10s;" for u in upstreams),
     "CONN_LIMIT": env.get("SERVE_CONN_LIMIT", "20"),
-    "REQ_RATE": env.get("SERVE_REQ_RATE", "20r/s"),
-    "REQ_BURST": env.get("SERVE_REQ_BURST", "200"),
+    "REQ_RATE": env.get("SERVE_REQ_RATE", "10r/s"),
+    "REQ_BURST": env.get("SERVE_REQ_BURST", "100"),
+    "STATIC_RATE": env.get("SERVE_STATIC_RATE", "50r/s"),
+    "STATIC_BURST": env.get("SERVE_STATIC_BURST", "600"),
     "CSP_SCRIPT_HASHES": env.get("SERVE_RENDER_HASHES", ""),
     "CSP_SCRIPT_EXTRA": env.get("SERVE_CSP_SCRIPT_EXTRA", ""),
     "CSP_CONNECT_EXTRA": env.get("SERVE_CSP_CONNECT_EXTRA", ""),
-    "CSP_IMG_EXTRA": env.get("SERVE_CSP_IMG_EXTRA", ""),
+    # Streamlit loads the favicon of a page with a :material/...: icon from Google's font
+    # CDN; SERVE_CSP_IMG_EXTRA="" forbids that (the tab then shows no icon).
+    "CSP_IMG_EXTRA": env.get("SERVE_CSP_IMG_EXTRA", "https://fonts.gstatic.com"),
 }
 for key, value in values.items():
     # Values end up inside nginx directives: refuse anything that could end one.

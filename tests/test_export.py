@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import json
 import math
@@ -137,6 +138,11 @@ def expected_csv_cell(value: object) -> str:
     if isinstance(value, str):
         return export.neutralise(value)
     return repr(value)
+
+
+def xlsx_text(value: str) -> str:
+    """A text cell as stored in XLSX: neutralised, line breaks as LF."""
+    return export.neutralise(value).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def records(frame: pd.DataFrame) -> list[list[object]]:
@@ -291,7 +297,7 @@ def test_csv_rows_equal_the_displayed_frame(name):
 def test_csv_keeps_numbers_bare_and_text_quoted():
     text = export.table_csv(mixed_frame()).decode("utf-8-sig")
     first_row = text.split("\r\n")[1]
-    assert first_row.startswith("\"'=1+2\",-5.0,0,true,\"2024-01-01\"")
+    assert first_row.startswith("\"'=1+2\",-5.0,0,\"true\",\"2024-01-01\"")
     assert "\"'=1+2\"\";=1+2\"" in text, "OWASP example: quotes doubled, apostrophe inside the quotes"
     amounts = [float(row[1]) for row in read_csv_bytes(export.table_csv(mixed_frame()))[1:] if row[1]]
     assert amounts[0] == -5.0 and min(amounts) == -1250.25
@@ -314,7 +320,7 @@ def test_xlsx_data_sheet_equals_the_displayed_frame(name):
             if is_missing(value) or value == "":
                 assert cell.value in (None, ""), (name, cell.coordinate)
             elif isinstance(value, str):
-                assert cell.data_type == "s" and cell.value == export.neutralise(value), (name, cell.coordinate)
+                assert cell.data_type == "s" and cell.value == xlsx_text(value), (name, cell.coordinate)
             elif isinstance(value, bool):
                 assert cell.value is value
             elif isinstance(value, (int, float)):
@@ -332,7 +338,7 @@ def test_xlsx_negative_amount_is_a_number_and_injections_are_text():
     sheet = book["Data"]
     assert sheet["B2"].value == -5.0 and sheet["B2"].data_type == "n"
     texts = [sheet.cell(row=r, column=1).value for r in range(2, 2 + len(INJECTIONS))]
-    assert texts == [export.neutralise(v) for v in INJECTIONS]
+    assert texts == [xlsx_text(v) for v in INJECTIONS]
     for row in book.worksheets:
         for cells in row.iter_rows():
             assert all(c.data_type != "f" for c in cells)
@@ -428,7 +434,7 @@ def test_citable_figure_escapes_dataset_text_and_bounds_long_filters():
     assert len(filter_lines) <= export.FOOTER_MAX_FILTER_LINES
     assert "full list in the permalink" in filter_lines[-1]
     for line in lines:
-        assert export.text_px(line.replace("&lt;", "<").replace("&#x27;", "'").replace("&#36;", "$")) <= export.CITABLE_WIDTH - 80
+        assert export.text_px(html.unescape(line)) <= export.CITABLE_WIDTH - 80
 
 
 def test_citable_figure_moves_horizontal_legends_to_the_right():
@@ -440,7 +446,7 @@ def test_citable_figure_moves_horizontal_legends_to_the_right():
 
 def test_html_is_standalone_and_offline():
     page = export.figure_html(citable()).decode("utf-8")
-    assert page.startswith("<html>") and "</html>" in page
+    assert page.lstrip().lower().startswith(("<!doctype html>", "<html>")) and page.rstrip().endswith("</html>")
     assert "<title>Financing by financier</title>" in page
     assert "plotly.js v" in page and len(page) > 1_000_000, "plotly.js is embedded"
     assert "cdn.plot.ly" not in page.split("Plotly.newPlot")[0][-2000:]
@@ -506,7 +512,7 @@ def test_without_chromium_images_fail_clearly_and_other_formats_work(monkeypatch
         export.figure_png(citable())
     with pytest.raises(export.ImageExportUnavailable):
         export.figure_svg(citable())
-    assert export.figure_html(citable()).startswith(b"<html>")
+    assert export.figure_html(citable()).rstrip().endswith(b"</html>")
     bundle = zipfile.ZipFile(io.BytesIO(export.chart_bundle(
         base_name="reko-diq_x_default_2026-11-22", table=claims_frame(), sources=sources_frame(), readme=["Permalink: p"], fig=citable()
     )))

@@ -325,7 +325,10 @@ def test_site_map_escapes_dataset_text(site_fig):
     raw = _json(site_fig)
     assert "<img" not in raw and "onerror=alert(1)>" not in raw
     assert HOSTILE_ESCAPED in raw
-    hostile_traces = [t for t in _marker_traces(site_fig) if any(HOSTILE_ESCAPED in s for s in t.text)]
+    # Long labels are wrapped onto two lines with <br>; the words themselves stay escaped.
+    hostile_traces = [
+        t for t in _marker_traces(site_fig) if any(HOSTILE_ESCAPED in s.replace("<br>", " ") for s in t.text)
+    ]
     assert hostile_traces
 
 
@@ -350,11 +353,24 @@ def test_site_map_without_card_uses_place_hover(provinces, countries):
     assert "Sources: S001" in mine.hovertext[0]
 
 
+def test_wrap_label():
+    assert geo.wrap_label("Quetta") == "Quetta"
+    assert geo.wrap_label("Reko Diq mine site") == "Reko Diq<br>mine site"
+    assert geo.wrap_label("Sukkur (Rohri junction)") == "Sukkur<br>(Rohri junction)"
+    assert geo.wrap_label("Averyveryverylongname") == "Averyveryverylongname"
+
+
 def test_label_placement_separates_close_points():
-    pos = geo.place_labels([62.0, 62.0], [29.0, 29.05], ["Alpha", "Beta"], [10, 10],
-                           px_per_degree=75, scaleratio=1.13)
-    assert pos[0] == "middle right"
-    assert pos[1] != "middle right"
+    kw = {"px_per_degree": 75, "scaleratio": 1.13}
+    # One point just above another: labels go below the lower one and above the upper one.
+    low, high = geo.place_labels([62.0, 62.0], [29.0, 29.05], ["Alpha", "Beta"], [10, 10], **kw)
+    assert low.startswith("bottom") and high.startswith("top")
+    # Side by side: the left one's label goes left, the right one's right.
+    assert geo.place_labels([62.0, 62.3], [29.0, 29.0], ["Alpha", "Beta"], [10, 10], **kw) == [
+        "middle left", "middle right"]
+    # Something in the way on the right: the label moves to the left.
+    blocked = [(62 * 75 + 5, 29 * 75 * 1.13 - 20, 62 * 75 + 200, 29 * 75 * 1.13 + 20)]
+    assert geo.place_labels([62.0], [29.0], ["Alpha"], [10], obstacles=blocked, **kw)[0].endswith("left")
 
 
 # ----------------------------------------------------------------------------- financier map

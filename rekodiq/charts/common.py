@@ -14,7 +14,7 @@ def usd_m(value: float | None) -> str:
     if value is None or value != value:
         return "n/a"
     if abs(value) >= 1000:
-        return f"USD {value / 1000:,.2f} bn".replace(".00 bn", " bn")
+        return f"USD {value / 1000:,.2f}".rstrip("0").rstrip(".") + " bn"
     return f"USD {value:,.0f} m"
 
 

@@ -1,0 +1,115 @@
+"""Ownership: who owns Reko Diq on a date (funded vs free-carried), the split since 1993, rumoured stakes."""
+
+import datetime as dt
+
+import streamlit as st
+
+from rekodiq import ownership_timeline as ot
+from rekodiq import ui
+from rekodiq.charts.ownership import build_funded_shares, build_ownership_history, build_ownership_split, build_rumoured_stakes
+
+# Milestones drawn as context on the history chart (stable ids): the 2013 ruling voiding the 1993 agreement.
+CONTEXT_MILESTONES = ("M019",)
+SOURCE_LINK = {"source_url": st.column_config.LinkColumn("source link", display_text="open")}
+
+# 1/ DATA
+ctx = ui.page_context()
+data, filters = ctx.data, ctx.filters
+today = dt.date.today()
+first_day = ot.first_stake_date(data.ownership) or dt.date(1993, 1, 1)
+
+st.title("Ownership")
+ui.active_filters(filters, applies="none")
+st.text(
+    "The ownership records have no financier, instrument, country or status-ladder fields, so the sidebar filters do not "
+    "change this page. Pick a date below to see the split on any day since the first agreement."
+)
+
+when = st.date_input("Split on date", value=today, min_value=first_day, max_value=today, key="own_date", format="YYYY-MM-DD")
+when = when if isinstance(when, dt.date) else today
+stakes = ot.split_on(data.ownership, data.entities, when)
+
+# 2/ THE SPLIT IN FORCE
+st.subheader("Who owns the project")
+st.text(
+    "Stakes in force (legal split) on the chosen date. Inner ring: Barrick vs the Pakistani side; middle ring: the company "
+    "that holds the stake; outer ring: the holder, with the stake's basis."
+)
+split_title = f"Who owns Reko Diq on {when.isoformat()}"
+ui.chart_block(
+    build_ownership_split(
+        stakes,
+        title=split_title,
+        subtitle="Stakes in force only · hatched = fully funded by another party · crossed = free-carried (pays nothing)",
+    ),
+    key="ownership-split",
+    alt=f"Sunburst of the ownership split in force on {when.isoformat()}: {len(stakes)} stakes, from the two sides through the holding companies to each holder, labelled with percent and basis.",
+    table=ot.split_table(stakes, data.sources),
+    data=data,
+    filters=filters,
+)
+
+st.subheader("Who pays for the equity")
+st.text(
+    "Contributing: the holder pays its share of the capital. Fully funded: another party pays for the holder "
+    "(for Balochistan's stake held through BMRL, the federal government). Free-carried: nobody pays; the holder "
+    "keeps its stake without contributing, so the paying stakes share the whole equity bill between them."
+)
+free = stakes[stakes["basis"] == "free-carried"]
+if len(free):
+    col1, col2 = st.columns(2)
+    col1.metric("Free-carried share of the project", ot.pct_text(float(free["stake_pct"].sum())))
+    col2.metric("Share of the project that pays for equity", ot.pct_text(float(stakes["stake_pct"].sum() - free["stake_pct"].sum())))
+ui.chart_block(
+    build_funded_shares(stakes),
+    key="ownership-funded-shares",
+    alt="Paired horizontal bars per stake: its percent of the project and its percent of the equity that is actually paid in; free-carried stakes pay nothing.",
+    table=ot.split_table(stakes, data.sources)[["side", "vehicle", "holder", "stake_pct", "basis", "funded_share_pct", "stake_id", "source_ids", "source", "source_url"]],
+    data=data,
+    filters=filters,
+)
+
+# 3/ OWNERSHIP OVER TIME
+st.subheader("Ownership since 1993")
+st.text(
+    "Each bar covers one period between two changes of the split; its width is the time the split lasted. The dotted "
+    "lines mark the changes. Between the 2013 Supreme Court ruling and the 2022 settlement the pre-2013 split is kept to "
+    "show who held the contested interests."
+)
+periods = ot.ownership_periods(data.ownership, data.entities, today)
+context = data.milestones[data.milestones["milestone_id"].isin(CONTEXT_MILESTONES)]
+ui.chart_block(
+    build_ownership_history(
+        periods,
+        ot.ownership_changes(periods),
+        context.rename(columns={"title": "label"})[["date", "label"]],
+    ),
+    key="ownership-history",
+    alt=f"Stacked step bar chart of the stakes in force by holder from {periods['start'].min():%Y} to {today.year}, with the dates the split changed marked above it." if len(periods) else "Empty chart: no stakes in force.",
+    table=ot.history_table(periods, data.sources),
+    data=data,
+    filters=filters,
+)
+
+# 4/ RUMOURED AND PROPOSED STAKES
+st.subheader("Rumoured and proposed stakes (not in force)")
+st.text(
+    "These stakes were reported or proposed but never took effect. They are not part of the split above. "
+    "Read the note column for what became of each report."
+)
+others = ot.other_stakes(data.ownership, data.entities, data.sources)
+ui.chart_block(
+    build_rumoured_stakes(others),
+    key="ownership-rumoured",
+    alt=f"Hatched horizontal bars for {len(others)} rumoured or proposed stakes, each labelled with its status and first report date; none is in force.",
+    table=others,
+    data=data,
+    filters=filters,
+)
+st.dataframe(
+    others[["holder", "stake_pct", "status", "first_reported", "note", "source", "source_url"]],
+    hide_index=True,
+    width="stretch",
+    column_config={**SOURCE_LINK, "note": st.column_config.TextColumn("note", width="large")},
+    key="own_rumoured_notes",
+)

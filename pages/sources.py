@@ -1,0 +1,112 @@
+"""Sources and method: every source with its grade, the judgement calls, which figure is used
+and why, the status ladder, the method, the data dictionary and the whole-dataset download."""
+
+import streamlit as st
+
+from rekodiq import method, ui
+
+LINK = st.column_config.LinkColumn("link", display_text="open")
+SOURCE_LINK = st.column_config.LinkColumn("source link", display_text="open")
+
+# 1/ DATA
+ctx = ui.page_context()
+data, filters = ctx.data, ctx.filters
+
+st.title("Sources and method")
+st.text("Where every figure comes from, how sources are graded, and which figure is used when sources disagree.")
+ui.active_filters(filters, applies="none")
+st.caption("This page lists the whole dataset: the sidebar filters do not apply here.")
+
+# 2/ DATA VERSION AND DOWNLOAD
+col_version, col_updated, col_download = st.columns([1, 1, 2], vertical_alignment="center")
+col_version.metric("Data version", data.version, border=True)
+col_updated.metric("Last updated", data.last_updated.isoformat(), border=True)
+with col_download:
+    st.caption("Every CSV file, the data dictionary and the manifest with checksums, in one ZIP file.")
+    ui.dataset_download(data)
+
+# 3/ SOURCES
+st.header("Sources")
+st.markdown(
+    "Each source is graded for reliability. **A**: primary or official (the lender, the company, a government or a regulator). "
+    "**B**: a major news outlet or wire service. **C**: an aggregator, a blog or a copy of unclear standing. "
+    "A *mirror* reproduces another publisher's text; the original publisher is named. "
+    "Dates are shown at the precision they are known (day, month or year); undated pages have no date."
+)
+grades = method.grade_counts(data.sources)
+counts = dict(zip(grades["grade"], grades["sources"], strict=True))
+col_all, col_a, col_b, col_c, col_mirror = st.columns(5)
+col_all.metric("All sources", len(data.sources), border=True)
+col_a.metric("Grade A: primary or official", counts.get("A", 0), border=True)
+col_b.metric("Grade B: major news outlet", counts.get("B", 0), border=True)
+col_c.metric("Grade C: aggregator or blog", counts.get("C", 0), border=True)
+col_mirror.metric("Mirrors of another publisher", int(data.sources["is_mirror"].sum()), border=True)
+ui.table_block(
+    method.sources_table(data.sources),
+    key="sources",
+    data=data,
+    filters=filters,
+    column_config={
+        "url": LINK,
+        "is_mirror": st.column_config.CheckboxColumn("mirror"),
+        "published": st.column_config.TextColumn("published", help="Blank when the page is undated"),
+    },
+)
+
+# 4/ WHICH FIGURE IS USED AND WHY
+st.header("Which figure is used, and why")
+st.markdown(
+    "Sources often disagree on an amount, or report a package and its parts separately. Rival versions of the same "
+    "commitment share a *claim group*; exactly one version per group counts in totals, and the `selection_note` says why."
+)
+st.subheader("Judgement calls")
+ui.table_block(
+    method.judgements_table(data.judgements, data.sources), key="judgements", data=data, filters=filters,
+    column_config={"source_url": SOURCE_LINK},
+)
+st.subheader("Financing claims with more than one version")
+disputed = method.disputed_claims_table(data.financing, data.sources)
+st.text(f"{disputed['claim_group'].nunique()} claim groups, {len(disputed)} versions; the counted version of each group is listed first.")
+ui.table_block(disputed, key="claim-versions", data=data, filters=filters, column_config={"source_url": SOURCE_LINK})
+st.subheader("Headline figures with more than one version")
+kpi_versions = method.kpi_versions_table(data.kpis, data.sources)
+st.text(f"{kpi_versions['kpi'].nunique()} figures, {len(kpi_versions)} versions; the preferred version of each is listed first.")
+ui.table_block(kpi_versions, key="kpi-versions", data=data, filters=filters, column_config={"source_url": SOURCE_LINK})
+
+# 5/ STATUS LADDER
+st.header("The status ladder")
+st.markdown(
+    "Every claim carries the latest status seen, on a ladder from least to most certain: "
+    "rumoured < expected < announced < board-approved < signed < disbursed. "
+    "Cancelled and not concluded sit off the ladder.\n\n"
+    "The **Minimum status** filter keeps claims at or above the chosen step (default: announced). "
+    "**Include rumoured and expected claims** lowers the minimum to rumoured. "
+    "**Include cancelled and not concluded** adds the lapsed claims back."
+)
+ui.table_block(method.status_ladder_table(), key="status-ladder", data=data, filters=filters)
+
+# 6/ METHOD
+st.header("Method")
+st.markdown(
+    "- **Each row is a claim, not a fact.** A claim is one reported statement (who, how much, what status, when), "
+    "with the sources that make it. Every chart and table links back to those sources.\n"
+    "- **Versions.** `supersedes` points to the older claim a row replaces; a superseded claim never counts. "
+    "`part_of` links a component to its package; either the package or its parts count, never both. "
+    "`counts_in_totals` marks the one version of each claim group that is added up.\n"
+    "- **Amounts** are in USD millions. `amount_usd` is the figure used (the low end of a range, with the high end in "
+    "`amount_usd_high`). Amounts in other currencies are converted only with a rate from a cited source; "
+    "`usd_conversion` says how, or why an amount is implied. Claims without a stated amount add nothing to totals.\n"
+    "- **Grades** describe the source, not the claim: a C-grade report can be right and an A-grade page can be out of date. "
+    "Where grades conflict, the judgement calls above say which figure is used.\n"
+    "- **Filters live in the page address**, so a copied link reproduces the view; values in a link are checked "
+    "against the data and anything unknown is ignored with a notice.\n"
+    "- **Downloads** contain exactly the rows on screen, with their sources, the data version and a permalink."
+)
+
+# 7/ DATA FILES
+st.header("Data files")
+st.subheader("Rows per file")
+ui.table_block(method.row_counts(data), key="row-counts", data=data, filters=filters)
+st.subheader("Data dictionary")
+st.text("One row per column of every file: type, unit, allowed values and what it means.")
+ui.table_block(method.dictionary_table(data.dictionary), key="data-dictionary", data=data, filters=filters)

@@ -1,0 +1,155 @@
+"""Tables for the Sources and method page: sources, grades, judgement calls, rival versions,
+the status ladder, the data dictionary and row counts.
+
+Pure pandas (no Streamlit). Each function returns the frame exactly as the page shows it, so
+a downloaded CSV equals the table on screen. Wording that explains the method is written here
+in code; dataset text only ever goes into table cells.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from rekodiq import aggregate
+from rekodiq.data import TABLES, Dataset
+from rekodiq.filters import DEFAULT_MIN_STATUS, FIRM_STATUSES, LAPSED_STATUSES, STATUS_LADDER
+from rekodiq.tables import date_columns_to_iso, with_sources
+
+GRADES = ("A", "B", "C")
+GRADE_MEANINGS = {
+    "A": "Primary or official: the lender, the company, a government or a regulator",
+    "B": "Major news outlet or wire service",
+    "C": "Aggregator, blog or a copy of unclear standing",
+}
+
+# One line per status, in ladder order, then the two lapsed statuses.
+STATUS_DEFINITIONS = {
+    "rumoured": "Reported by a single or weak source, or talks without a stated decision.",
+    "expected": "Planned or said to be coming by a party involved, but no decision taken yet.",
+    "announced": "Publicly stated by the financier, the borrower or a government, without a board decision.",
+    "board-approved": "Approved by the financier's board or the responsible authority; not yet signed.",
+    "signed": "Loan, guarantee, contract or agreement signed by the parties.",
+    "disbursed": "Money paid out or the transaction completed.",
+    "cancelled": "Withdrawn or cancelled after it had been announced or approved.",
+    "not concluded": "Talks ended without an agreement.",
+}
+STATUSES = (*STATUS_LADDER, *LAPSED_STATUSES)
+
+PRECISION_FORMATS = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
+
+
+def published_text(published: pd.Series, precision: pd.Series) -> pd.Series:
+    """Publication dates as text at their known precision; blank when the date is unknown."""
+    out = []
+    for day, prec in zip(published, precision, strict=True):
+        fmt = PRECISION_FORMATS.get(prec)
+        out.append(day.strftime(fmt) if fmt and pd.notna(day) else "")
+    return pd.Series(out, index=published.index, dtype=object)
+
+
+def sources_table(sources: pd.DataFrame) -> pd.DataFrame:
+    """Every source with its grade, publisher, date (blank when undated), mirror flag and link."""
+    out = pd.DataFrame(
+        {
+            "source_id": sources["source_id"],
+            "grade": sources["grade"],
+            "publisher": sources["publisher"],
+            "title": sources["title"],
+            "published": published_text(sources["published"], sources["published_precision"]),
+            "date_precision": sources["published_precision"],
+            "is_mirror": sources["is_mirror"].astype(bool),
+            "original_publisher": sources["original_publisher"],
+            "url": sources["url"],
+            "note": sources["note"],
+        }
+    )
+    # source_ids lets the page's downloads cite exactly these rows.
+    out["source_ids"] = out["source_id"]
+    return out.sort_values("source_id", kind="stable").reset_index(drop=True)
+
+
+def grade_counts(sources: pd.DataFrame) -> pd.DataFrame:
+    """Sources per grade (A, B, C in order, zero when absent) with what each grade means."""
+    counts = sources["grade"].value_counts()
+    grades = list(GRADES) + sorted(set(counts.index) - set(GRADES))
+    return pd.DataFrame(
+        {
+            "grade": grades,
+            "sources": [int(counts.get(g, 0)) for g in grades],
+            "meaning": [GRADE_MEANINGS.get(g, "") for g in grades],
+        }
+    )
+
+
+def judgements_table(judgements: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """The judgement calls: topic, decision, reason, alternatives, with the sources behind them."""
+    cols = ["judgement_id", "topic", "decision", "reason", "alternatives", "related_ids", "source_ids"]
+    return with_sources(judgements[cols], sources).sort_values("judgement_id", kind="stable").reset_index(drop=True)
+
+
+def disputed_claims_table(financing: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """Every version of every claim group with more than one version; the counted one first."""
+    versions = aggregate.disputed_groups(financing)
+    cols = [
+        "claim_group", "claim_id", "project", "financier", "instrument", "amount_usd", "amount_usd_high", "amount_kind", "status",
+        "status_date", "counts_in_totals", "supersedes", "part_of", "selection_note", "source_ids",
+    ]
+    return date_columns_to_iso(with_sources(versions[cols], sources))
+
+
+def kpi_versions_table(kpis: pd.DataFrame, sources: pd.DataFrame, *, only_disputed: bool = True) -> pd.DataFrame:
+    """KPI versions with the preferred one first and the reason it is preferred.
+
+    ``only_disputed`` keeps KPIs with more than one version (the ones where a choice was made).
+    """
+    rows = kpis
+    if only_disputed:
+        sizes = kpis.groupby("kpi")["kpi_row_id"].transform("count")
+        rows = kpis[sizes > 1]
+    cols = [
+        "kpi", "label", "version", "value", "value_high", "unit", "represents", "basis", "preferred", "preference_reason",
+        "as_of", "source_ids",
+    ]
+    out = rows[cols].sort_values(["kpi", "preferred", "version"], ascending=[True, False, True], kind="stable")
+    return date_columns_to_iso(with_sources(out, sources)).reset_index(drop=True)
+
+
+def status_ladder_table(min_status: str = DEFAULT_MIN_STATUS) -> pd.DataFrame:
+    """The eight statuses in order with a definition and how the filters treat each.
+
+    ``shown_by_default`` says whether a claim at that status passes the default filters
+    (minimum ``min_status``, rumoured/expected and lapsed claims excluded).
+    """
+    rows = []
+    for status in STATUSES:
+        on_ladder = status in STATUS_LADDER
+        if not on_ladder:
+            use = "Hidden unless 'Include cancelled and not concluded' is on"
+        elif status not in FIRM_STATUSES:
+            use = "Hidden unless 'Include rumoured and expected claims' is on"
+        else:
+            use = "Can be chosen as the minimum status"
+        rows.append(
+            {
+                "rank": STATUS_LADDER.index(status) + 1 if on_ladder else None,
+                "status": status,
+                "definition": STATUS_DEFINITIONS[status],
+                "filter": use,
+                "shown_by_default": on_ladder and STATUS_LADDER.index(status) >= STATUS_LADDER.index(min_status),
+            }
+        )
+    out = pd.DataFrame(rows)
+    out["rank"] = out["rank"].astype("Int64")
+    return out
+
+
+def row_counts(data: Dataset) -> pd.DataFrame:
+    """Rows per data file, in the order the loader reads them, then the data dictionary."""
+    files = [(f"{name}.csv", len(data.table(name))) for name in TABLES]
+    files.append(("data_dictionary.csv", len(data.dictionary)))
+    return pd.DataFrame(files, columns=["file", "rows"])
+
+
+def dictionary_table(dictionary: pd.DataFrame) -> pd.DataFrame:
+    """The data dictionary as published (one row per column of every file)."""
+    return dictionary.reset_index(drop=True)
