@@ -70,8 +70,6 @@ deals = peers.select_deals(data.financing, filters, hosts=hosts, include_reko_di
 single, programmes = peers.split_programmes(deals)
 names = ui.COUNTRY_NAMES
 
-if hosts:
-    st.text("Host country: " + ", ".join(ui.country_label(h) for h in hosts))
 if deals.empty:
     st.info("No peer deal matches these filters. Widen the sidebar filters (for example the minimum status) or clear the host country.")
 

@@ -2,7 +2,7 @@
 
 Contract
 --------
-``load_dataset(data_dir)`` never raises for bad data: it returns a :class:`LoadResult` whose
+``load_dataset(folder)`` never raises for bad data: it returns a :class:`LoadResult` whose
 ``report`` lists every failure (missing file, unreadable file, schema, foreign key, domain
 rule). ``dataset`` is set only when the report is clean, so no page ever draws from data
 that broke a rule. Files are read, never written.
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,11 @@ import pandas as pd
 from rekodiq.validation import Failure, ValidationReport, validate_tables
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+def data_dir() -> Path:
+    """The data folder in use: REKODIQ_DATA_DIR if set (tests point it at altered copies)."""
+    return Path(os.environ.get("REKODIQ_DATA_DIR") or DATA_DIR)
 DICTIONARY_FILE = "data_dictionary.csv"
 MANIFEST_FILE = "manifest.json"
 
@@ -97,11 +103,11 @@ def read_manifest(data_dir: Path = DATA_DIR) -> dict:
     return json.loads((data_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
 
 
-def load_dataset(data_dir: Path = DATA_DIR, today: dt.date | None = None) -> LoadResult:
-    """Read, validate and type every table in ``data_dir``; see the module contract."""
-    data_dir = Path(data_dir)
+def load_dataset(folder: Path | None = None, today: dt.date | None = None) -> LoadResult:
+    """Read, validate and type every table in ``folder`` (default: data_dir()); see the module contract."""
+    folder = Path(folder) if folder is not None else data_dir()
     try:
-        dictionary = read_dictionary(data_dir)
+        dictionary = read_dictionary(folder)
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as err:
         report = ValidationReport(failures=[Failure(DICTIONARY_FILE, None, None, "file is readable", _describe(err))])
         return LoadResult(None, report)
@@ -110,9 +116,9 @@ def load_dataset(data_dir: Path = DATA_DIR, today: dt.date | None = None) -> Loa
     early: list[Failure] = []
     for name in TABLES:
         file = f"{name}.csv"
-        path = data_dir / file
+        path = folder / file
         if not path.is_file():
-            early.append(Failure(file, None, None, "file exists", f"{file} is missing from {data_dir.name}/"))
+            early.append(Failure(file, None, None, "file exists", f"{file} is missing from {folder.name}/"))
             continue
         try:
             raw[file] = read_raw(path)
@@ -121,7 +127,7 @@ def load_dataset(data_dir: Path = DATA_DIR, today: dt.date | None = None) -> Loa
 
     version, last_updated = "unknown", today or dt.date.today()
     try:
-        manifest = read_manifest(data_dir)
+        manifest = read_manifest(folder)
         version = str(manifest["version"])
         last_updated = dt.date.fromisoformat(manifest["last_updated"])
     except (OSError, ValueError, KeyError, TypeError) as err:

@@ -51,7 +51,7 @@ import plotly.io as pio
 
 from rekodiq.filters import Filters
 from rekodiq.text import plotly_safe
-from rekodiq.urlstate import to_query
+from rekodiq.urlstate import PAGE_KEYS, to_query
 
 SITE_NAME = "Reko Diq finance tracker"
 NAME_PREFIX = "reko-diq"
@@ -102,14 +102,30 @@ def _value_token(value: str) -> str:
     return _token(value) or "x" + _short_hash(value, 6)
 
 
-def filters_token(filters: Filters | Mapping[str, Sequence[str]] | None) -> str:
-    """The filters as a file-name part: ``lender-JBIC.US-EXIM_status-signed``, or ``default``.
+def page_query(params: Mapping[str, Sequence[str]] | None) -> dict[str, list[str]]:
+    """The page-level URL settings (``view``, ``stack``... in ``urlstate.PAGE_KEYS``) from ``params``,
+    bounded; anything else (filters, embed options, unknown keys) is dropped."""
+    out: dict[str, list[str]] = {}
+    for key in PAGE_KEYS:
+        values = (params or {}).get(key)
+        if values:
+            values = [values] if isinstance(values, str) else list(values)
+            out[key] = [str(v)[:200] for v in values[:50]]
+    return out
 
-    Keys and values come from :func:`rekodiq.urlstate.to_query` (the same words as the URL);
-    values of one key are joined with ``.``, keys with ``_``. Not length-bounded (see
+
+def filters_token(
+    filters: Filters | Mapping[str, Sequence[str]] | None, page_params: Mapping[str, Sequence[str]] | None = None
+) -> str:
+    """The filters as a file-name part: ``view-equity_lender-JBIC.US-EXIM_status-signed``, or ``default``.
+
+    Keys and values come from :func:`rekodiq.urlstate.to_query` (the same words as the URL),
+    after the page settings of :func:`page_query`; values of one key are joined with ``.``,
+    keys with ``_``; on/off flags appear as their bare name. Not length-bounded (see
     :func:`export_file_name`).
     """
-    query = to_query(filters) if isinstance(filters, Filters) else dict(filters or {})
+    query = dict(page_query(page_params))
+    query.update(to_query(filters) if isinstance(filters, Filters) else dict(filters or {}))
     parts = []
     for key, values in query.items():
         values = [values] if isinstance(values, str) else list(values)
@@ -125,10 +141,12 @@ def export_file_name(
     filters: Filters | Mapping[str, Sequence[str]] | None,
     ext: str,
     day: dt.date,
+    page_params: Mapping[str, Sequence[str]] | None = None,
 ) -> str:
     """``reko-diq_<chart-slug>_<filters>_<YYYY-MM-DD>.<ext>``; safe characters, bounded length.
 
-    ``filters=None`` leaves the filters part out (e.g. the whole-dataset zip). Every part is
+    ``filters=None`` leaves the filters part out (e.g. the whole-dataset zip); ``page_params``
+    (the current query parameters) adds the page's own settings such as ``view-equity``. Every part is
     reduced to ``[A-Za-z0-9-]`` (accents folded, slashes and dots removed, so ``../`` cannot
     survive); a filters part that would push the name past :data:`MAX_NAME_CHARS` is cut and
     ends with ``-h<hash>`` of the full filters text.
@@ -140,7 +158,7 @@ def export_file_name(
     tail = f"_{day_text}.{extension}"
     if filters is None:
         return f"{NAME_PREFIX}_{slug}{tail}"
-    token = filters_token(filters)
+    token = filters_token(filters, page_params)
     budget = MAX_NAME_CHARS - len(head) - len(tail)
     if len(token) > budget:
         digest = "-h" + _short_hash(token)
@@ -148,15 +166,19 @@ def export_file_name(
     return head + token + tail
 
 
-def permalink(page_url: str | None, filters: Filters) -> str:
-    """The page address with the filters as query parameters (``?lender=JBIC&lender=IFC``).
+def permalink(page_url: str | None, filters: Filters, page_params: Mapping[str, Sequence[str]] | None = None) -> str:
+    """The page address with its settings and filters as query parameters (``?view=equity&lender=JBIC``).
 
     ``page_url`` is the page's address without a query (``st.context.url``); any query or
-    fragment on it is dropped. ``None`` gives a relative link (``?lender=JBIC`` or ``""``).
+    fragment on it is dropped. ``page_params`` (e.g. ``st.query_params`` as lists) contributes
+    only the page settings named in ``urlstate.PAGE_KEYS``; the filters always come from
+    ``filters``. ``None`` as ``page_url`` gives a relative link (``?lender=JBIC`` or ``""``).
     """
     base = (page_url or "").split("#", 1)[0].split("?", 1)[0]
-    query = urlencode(to_query(filters), doseq=True)
-    return base + ("?" + query if query else "")
+    query = page_query(page_params)
+    query.update(to_query(filters))
+    text = urlencode(query, doseq=True)
+    return base + ("?" + text if text else "")
 
 
 # --------------------------------------------------------------------------------------
@@ -301,7 +323,7 @@ def sources_note(df: pd.DataFrame) -> str | None:
     return None if has_row_sources(df) else NO_ROW_SOURCES_NOTE
 
 
-def source_line(df: pd.DataFrame, sources: pd.DataFrame, data_version: str) -> str:
+def source_line(df: pd.DataFrame, sources: pd.DataFrame) -> str:
     """One line for the image footer naming where the rows come from (plain text)."""
     cited = sources_for(df, sources)
     n = len(cited)
@@ -312,7 +334,7 @@ def source_line(df: pd.DataFrame, sources: pd.DataFrame, data_version: str) -> s
             f"Source: {SITE_NAME}, compiled from {n} public document{'s' if n != 1 else ''} ({ids}{more}); "
             "titles and links in the CSV/XLSX download."
         )
-    return f"Source: {SITE_NAME}, compiled from the {n} public documents of data version {data_version}, listed on the Sources page."
+    return f"Source: {SITE_NAME}, compiled from the {n} public documents listed on its Sources page."
 
 
 def _xlsx_widths(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[float]:

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from rekodiq import theme
-from rekodiq.data import DATA_DIR, Dataset, LoadResult, load_dataset
+from rekodiq.data import Dataset, LoadResult, data_dir, load_dataset
 from rekodiq.filters import FIRM_STATUSES, PROJECT_SCOPES, PSEUDO_COUNTRIES, FilterOptions, Filters, filter_options
 from rekodiq.urlstate import FILTER_KEYS, describe, excerpt, parse_query, to_query
 
@@ -38,23 +38,36 @@ PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "l
 
 
 @st.cache_data(max_entries=2, ttl=3600, show_spinner=False)
-def load(data_dir: str = str(DATA_DIR)) -> LoadResult:
-    return load_dataset(Path(data_dir))
+def _load(folder: str) -> LoadResult:
+    return load_dataset(Path(folder))
+
+
+def load() -> LoadResult:
+    """The validated dataset from the data folder in use (cached per folder)."""
+    return _load(str(data_dir()))
 
 
 @st.cache_data(max_entries=2, ttl=3600, show_spinner=False)
-def options_for(data_dir: str = str(DATA_DIR)) -> FilterOptions:
-    result = load(data_dir)
+def _options(folder: str) -> FilterOptions:
+    result = _load(folder)
     assert result.dataset is not None
     return filter_options(result.dataset.financing)
 
 
+def options_for() -> FilterOptions:
+    return _options(str(data_dir()))
+
+
 @st.cache_data(max_entries=2, ttl=3600, show_spinner=False)
-def geo_layers(data_dir: str = str(DATA_DIR)) -> tuple:
-    """(provinces, context countries, world countries), simplified display layers."""
+def _geo_layers(folder: str) -> tuple:
     from rekodiq import geo
 
-    return geo.load_provinces(data_dir), geo.load_context_countries(data_dir), geo.load_world_countries(data_dir)
+    return geo.load_provinces(folder), geo.load_context_countries(folder), geo.load_world_countries(folder)
+
+
+def geo_layers() -> tuple:
+    """(provinces, context countries, world countries): the simplified display layers."""
+    return _geo_layers(str(data_dir()))
 
 
 @dataclass(frozen=True)
@@ -255,7 +268,8 @@ def downloads(fig: go.Figure, *, key: str, table: pd.DataFrame, data: Dataset, f
     from rekodiq import export  # imported here so this block stays self-contained
 
     day = data.last_updated
-    link = export.permalink(st.context.url, filters)
+    page_params = _dl_page_params()
+    link = export.permalink(st.context.url, filters, page_params)
     filter_lines = describe(filters)
     title = export.figure_title(fig, key.replace("-", " ").capitalize())
     memo: dict[str, object] = {}
@@ -267,7 +281,7 @@ def downloads(fig: go.Figure, *, key: str, table: pd.DataFrame, data: Dataset, f
 
     def citable() -> go.Figure:
         return once("fig", lambda: export.citable_figure(
-            fig, filter_lines=filter_lines, source_line=export.source_line(table, data.sources, data.version),
+            fig, filter_lines=filter_lines, source_line=export.source_line(table, data.sources),
             as_of=day, data_version=data.version, title=title,
         ))
 
@@ -294,7 +308,7 @@ def downloads(fig: go.Figure, *, key: str, table: pd.DataFrame, data: Dataset, f
         ("json", "JSON (lossless)", lambda: export.table_json(table, meta={
             "title": title, "data_version": data.version, "as_of": day.isoformat(), "filters": filter_lines, "permalink": link})),
         ("zip", "Citable bundle (ZIP)", lambda: export.chart_bundle(
-            base_name=export.export_file_name(key, filters, "zip", day)[:-4], table=table, sources=sources(),
+            base_name=export.export_file_name(key, filters, "zip", day, page_params)[:-4], table=table, sources=sources(),
             readme=readme(), fig=citable() if fig is not None else None)),
     ]
     with st.popover("Download", icon=":material/download:", key=f"dl_{key}_menu"):
@@ -303,9 +317,14 @@ def downloads(fig: go.Figure, *, key: str, table: pd.DataFrame, data: Dataset, f
             st.info("PNG and SVG need Chromium on the server, which is not available here; the other formats work.")
         for fmt, label, build in files:
             st.download_button(
-                label, data=build, file_name=export.export_file_name(key, filters, fmt, day), mime=export.MIME[fmt],
+                label, data=build, file_name=export.export_file_name(key, filters, fmt, day, page_params), mime=export.MIME[fmt],
                 key=f"dl_{key}_{fmt}", on_click="ignore", width="stretch",
             )
+
+
+def _dl_page_params() -> dict[str, list[str]]:
+    """The current query parameters as lists (export keeps only the page settings among them)."""
+    return {name: st.query_params.get_all(name) for name in st.query_params.keys()}
 
 
 def dataset_download(data: Dataset) -> None:
@@ -314,7 +333,7 @@ def dataset_download(data: Dataset) -> None:
 
     st.download_button(
         "Download the whole dataset (ZIP)",
-        data=lambda: export.dataset_zip(DATA_DIR),
+        data=lambda: export.dataset_zip(data_dir()),
         file_name=export.export_file_name(f"dataset-v{data.version}", None, "zip", data.last_updated),
         mime=export.MIME["zip"],
         key="dl_dataset_zip",

@@ -34,6 +34,7 @@ import socket
 import subprocess
 import threading
 import time
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,6 +89,12 @@ APP_READY_JS = """() => {
         '[data-testid="stStatusWidget"], [data-testid="stConnectionStatus"]');
     return !!main && main.innerText.trim().length > 20 && !busy;
 }"""
+
+
+# Every chart has finished drawing: no skeleton placeholders, every Plotly chart has its SVG.
+CHARTS_DRAWN_JS = """() => !document.querySelector('[data-testid="stSkeleton"]')
+    && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+        .every(e => e.querySelector('.main-svg'))"""
 
 
 def figure(capsys, text: str) -> None:
@@ -481,7 +488,8 @@ def test_browser_pages_render_without_csp_violations(stack, browser, capsys):
         for i, url in enumerate(urls):
             if i:
                 page = _open(ctx, url)
-            page.wait_for_timeout(1500)  # charts and late requests
+            page.wait_for_function(CHARTS_DRAWN_JS, timeout=30000, polling=250)
+            page.wait_for_timeout(1000)  # late requests (map tiles, fonts) and their violations
             charts = page.locator(".js-plotly-plot").count()
             if page.locator('[data-testid="stDownloadButton"]').count():
                 _SEEN.setdefault("download_page", url)
@@ -519,12 +527,20 @@ def _find_download_page(browser, stack: Stack) -> str | None:
 def test_downloads_through_proxy_stick_to_one_process(stack, browser, capsys, tmp_path):
     url = _SEEN.get("download_page") or _find_download_page(browser, stack)
     per_session = DOWNLOADS // SESSIONS
-    ok, failures, sizes, routes = 0, [], [], {}
+    ok, failures, sizes, routes, names = 0, [], [], {}, set()
     t0 = time.monotonic()
-    for s in range(SESSIONS):
-        ctx = _new_session(browser, stack)
-        try:
-            page = _open(ctx, url or stack.url)
+    # Open all sessions at once (they load in parallel on the app processes), then click.
+    sessions = []
+    try:
+        for _ in range(SESSIONS):
+            ctx = _new_session(browser, stack)
+            sessions.append(ctx)
+            ctx.new_page().goto(url or stack.url, wait_until="commit")
+        for s, ctx in enumerate(sessions):
+            page = ctx.pages[0]
+            page.wait_for_function(APP_READY_JS, timeout=60000, polling=200)
+            if url:
+                page.locator('[data-testid="stDownloadButton"] button').first.wait_for(timeout=30000)
             route = _route_of(ctx)
             for i in range(per_session):
                 try:
@@ -538,6 +554,9 @@ def test_downloads_through_proxy_stick_to_one_process(stack, browser, capsys, tm
                         assert dl.failure() is None, dl.failure()
                         size = target.stat().st_size
                         assert size > 0, f"empty download {dl.suggested_filename}"
+                        if target.suffix == ".zip":
+                            assert zipfile.is_zipfile(target), f"broken ZIP {dl.suggested_filename}"
+                        names.add(dl.suggested_filename)
                         page.wait_for_function(APP_READY_JS, timeout=15000, polling=100)
                     else:
                         # Fallback while the dashboard has no download button: fetch through
@@ -552,7 +571,8 @@ def test_downloads_through_proxy_stick_to_one_process(stack, browser, capsys, tm
                 except Exception as exc:  # keep counting; assert at the end
                     failures.append(f"session {s} download {i}: {exc!r}"[:300])
             routes[route] = _upstreams_of(stack, route)
-        finally:
+    finally:
+        for ctx in sessions:
             ctx.close()
     elapsed = time.monotonic() - t0
     media = [e for e in stack.access_log() if e["path"].startswith("/media/")]
@@ -567,7 +587,8 @@ def test_downloads_through_proxy_stick_to_one_process(stack, browser, capsys, tm
     figure(
         capsys,
         f"downloads: {ok}/{DOWNLOADS} ok, {len(failures)} failed, {SESSIONS} browser sessions, "
-        f"{elapsed:.1f} s; {kind}; /media requests in the log: {len(media)} "
+        f"{elapsed:.1f} s; {kind}; files {sorted(names) or '-'}, {min(sizes, default=0)}-"
+        f"{max(sizes, default=0)} bytes each; /media requests in the log: {len(media)} "
         f"({len(bad_media)} non-200); sessions per process: "
         + ", ".join(f"{u}: {sum(u in v for v in routes.values())}" for u in spread),
     )

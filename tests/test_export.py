@@ -215,6 +215,15 @@ def test_very_long_lender_lists_are_bounded_and_distinct():
     assert len(long_slug) <= export.MAX_NAME_CHARS
 
 
+def test_page_settings_from_the_url_join_name_and_permalink():
+    params = {"view": ["equity"], "lender": ["IFC"], "embed": ["true"], "bogus": ["<x>"]}
+    filters = Filters(lenders=("JBIC",))
+    name = export.export_file_name("funding-by-lender", filters, "png", DAY, params)
+    assert name == "reko-diq_funding-by-lender_view-equity_lender-JBIC_2026-11-22.png", "filters come from Filters, not the URL"
+    link = export.permalink("https://rekodiq.example/funding", filters, params)
+    assert link == "https://rekodiq.example/funding?view=equity&lender=JBIC"
+
+
 def test_dataset_name_without_filters():
     assert export.export_file_name("dataset-v1.2.0", None, "zip", DAY) == "reko-diq_dataset-v1-2-0_2026-11-22.zip"
 
@@ -373,6 +382,13 @@ def test_sources_fallback_when_the_table_has_no_source_ids():
     )))
     assert book["Sources"]["A1"].value == export.NO_ROW_SOURCES_NOTE
     assert book["Sources"]["A3"].value == "source_id"
+
+
+def test_source_line_names_cited_documents_or_the_whole_list():
+    line = export.source_line(claims_frame(), sources_frame())
+    assert "3 public documents (S001, S002, S003)" in line
+    fallback = export.source_line(pd.DataFrame({"a": [1]}), sources_frame())
+    assert "the 4 public documents listed on its Sources page" in fallback
 
 
 @pytest.mark.parametrize("name", ["mixed", "claims", "unicode"])

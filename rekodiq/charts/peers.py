@@ -198,11 +198,22 @@ def chart_table(points: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 
 
+# Fixed colours per lender country, so a country keeps its colour whatever else is shown
+# (Okabe-Ito first; yellow is left out because it vanishes on white). Others cycle below.
+COUNTRY_COLORS = {
+    "USA": PALETTE[0], "JPN": PALETTE[2], "SAU": PALETTE[1], "DEU": PALETTE[3], "PAK": PALETTE[4], "XWB": PALETTE[5],
+    "XAD": PALETTE[7], "CAN": "#8C6D31", "XVA": "#7F7F7F",
+}
+OTHER_COLORS = ("#882255", "#44AA99", "#999933", "#AA4499", "#332288", "#117733")
+
+
 def country_colors(points: pd.DataFrame) -> dict[str, str]:
-    """Lender country -> colour, largest total first, cycling through the house palette."""
+    """Lender country -> colour, legend order = largest counted total first."""
     totals = points.groupby("financier_country", sort=False)["amount_usd"].sum(min_count=1).fillna(-1.0)
     order = sorted(totals.index, key=lambda c: (-totals[c], c))
-    return {code: PALETTE[i % len(PALETTE)] for i, code in enumerate(order)}
+    others = iter(sorted(c for c in order if c not in COUNTRY_COLORS))
+    spare = {code: OTHER_COLORS[i % len(OTHER_COLORS)] for i, code in enumerate(others)}
+    return {code: COUNTRY_COLORS.get(code) or spare[code] for code in order}
 
 
 def _rows(points: pd.DataFrame) -> tuple[list[float], list[float], list[str]]:
@@ -312,7 +323,15 @@ def _legends(fig: go.Figure) -> None:
 
 
 def _height(tickvals: list[float]) -> int:
-    return max(360, 160 + 36 * len(tickvals))
+    return max(360, 170 + 40 * len(tickvals))
+
+
+def _y_axis(fig: go.Figure, tickvals: list[float], ticktext: list[str]) -> None:
+    """Rows top to bottom; the range is explicit so the first host header is never cut off."""
+    fig.update_yaxes(
+        tickmode="array", tickvals=tickvals, ticktext=ticktext, range=[max(tickvals) + 0.7, min(tickvals) - 0.7],
+        showgrid=False, zeroline=False, title=None, tickfont={"size": 12}, ticklabelstandoff=8,
+    )
 
 
 def build_peer_amounts(points: pd.DataFrame, *, log_x: bool = False, title: str = "Peer deals by host country and project") -> go.Figure:
@@ -353,7 +372,7 @@ def build_peer_amounts(points: pd.DataFrame, *, log_x: bool = False, title: str 
         fig.update_xaxes(type="log", range=[low, math.log10(top) + 0.6], title="USD millions (log scale)")
     else:
         fig.update_xaxes(range=[0, top * 1.3], title="USD millions", rangemode="tozero", tickformat=",")
-    fig.update_yaxes(tickmode="array", tickvals=tickvals, ticktext=ticktext, autorange="reversed", showgrid=False, zeroline=False, title=None)
+    _y_axis(fig, tickvals, ticktext)
     _legends(fig)
     return fig
 
@@ -373,10 +392,10 @@ def build_peer_timeline(points: pd.DataFrame, *, title: str = "Peer deals by sta
     _country_traces(fig, points, dates, y)
     first, last = points["status_date"].min(), points["status_date"].max()
     span = max((last - first).days, 365)
-    start, end = first - pd.Timedelta(days=span * 0.05), last + pd.Timedelta(days=span * 0.3)  # room for the labels
+    start, end = first - pd.Timedelta(days=span * 0.05), last + pd.Timedelta(days=span * 0.4)  # room for the labels
     _labels(fig, points, dates, y)
     _status_legend(fig, points["status"].tolist())
     fig.update_xaxes(type="date", title="Status date", range=[start.date().isoformat(), end.date().isoformat()])
-    fig.update_yaxes(tickmode="array", tickvals=tickvals, ticktext=ticktext, autorange="reversed", showgrid=False, zeroline=False, title=None)
+    _y_axis(fig, tickvals, ticktext)
     _legends(fig)
     return fig

@@ -52,7 +52,7 @@ def lanes(frame: pd.DataFrame, group: str, date: str, min_gap_days: float, n_lan
     return result
 
 
-LANE_OFFSETS = (0.0, 0.28, -0.28)
+LANE_OFFSETS = (0.0, -0.24, 0.24)
 
 
 def _date_text(value: pd.Timestamp, precision: str | None = None) -> str:
@@ -87,11 +87,12 @@ def build_timeline(
     categories = [c for c in CATEGORY_ORDER if c in set(milestones["category"])] + sorted(set(milestones["category"]) - set(CATEGORY_ORDER))
     financiers = list(dict.fromkeys(events.sort_values("status_date")["financier"])) if len(events) else []
     n_top, n_bottom = max(len(categories), 1), max(len(financiers), 1)
-    heights = [n_top, n_bottom] if len(events) else [1.0, 0.0001]
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.09, row_heights=heights,
+    top_px, bottom_px = 40 * n_top, 24 * n_bottom
+    heights = [top_px, bottom_px] if len(events) else [1.0, 0.0001]
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12 if len(events) else 0.0, row_heights=heights,
                         subplot_titles=("Milestones by category", "Finance events (claims under the filters) by financier"))
     fig.update_layout(template=TEMPLATE_NAME, title={"text": title, "subtitle": {"text": "Symbols show status; lines show events that span a period; hover for the title and source"}},
-                      height=int(220 + 38 * n_top + (34 * n_bottom + 90 if len(events) else 0)))
+                      height=int(210 + top_px + (bottom_px + 90 if len(events) else 0)))
     for ann in fig.layout.annotations:  # the two subplot titles
         ann.update(x=0, xanchor="left", font={"size": 13, "color": "#444444"})
 
@@ -123,7 +124,7 @@ def build_timeline(
                 name=plotly_safe(status), legend="legend", legendgroup="milestones",
                 legendgrouptitle={"text": "Milestone status"},
                 x=rows["date"].tolist(), y=rows["y"].tolist(), mode="markers", row=1, col=1,
-                marker={"symbol": MILESTONE_SYMBOLS.get(status, "square"), "size": 11, "color": MILESTONE_COLORS.get(status, "#555555"),
+                marker={"symbol": MILESTONE_SYMBOLS.get(status, "square"), "size": 11, "opacity": 0.85, "color": MILESTONE_COLORS.get(status, "#555555"),
                         "line": {"width": 1.5, "color": MILESTONE_COLORS.get(status, "#555555")}},
                 customdata=[[plotly_safe(t), _date_text(d, p) + (f" to {_date_text(e)}" if pd.notna(e) else ""), plotly_safe(s), plotly_safe(c), plotly_safe(i)]
                             for t, d, p, e, s, c, i in zip(rows["title"], rows["date"], rows["date_precision"], rows["end_date"],
@@ -148,7 +149,7 @@ def build_timeline(
             fig.add_scatter(
                 name=plotly_safe(status), legend="legend2", legendgroup="claims", legendgrouptitle={"text": "Claim status"},
                 x=rows["status_date"].tolist(), y=rows["y"].tolist(), mode="markers", row=2, col=1,
-                marker={"symbol": CLAIM_SYMBOLS.get(status, "square"), "size": 11, "color": color, "line": {"width": 1.5, "color": color}},
+                marker={"symbol": CLAIM_SYMBOLS.get(status, "square"), "size": 11, "opacity": 0.85, "color": color, "line": {"width": 1.5, "color": color}},
                 customdata=[[plotly_safe(f), plotly_safe(i), "n/a" if pd.isna(a) else f"USD {a:,.0f} m", _date_text(d), plotly_safe(s),
                              "yes" if c else "no (another version is counted)", plotly_safe(cid)]
                             for f, i, a, d, s, c, cid in zip(rows["financier"], rows["instrument"], rows["amount_usd"], rows["status_date"],
@@ -178,14 +179,39 @@ def build_timeline(
     return fig
 
 
+def target_text(day: pd.Timestamp, precision: object) -> str:
+    """A target date as worded at its precision: 'Jun 2025', 'H2 2025', 'Q3 2025', '2028', '22 Aug 2025'."""
+    if day is None or pd.isna(day):
+        return "no date"
+    if precision == "year":
+        return f"{day.year}"
+    if precision == "half":
+        return f"H{1 if day.month <= 6 else 2} {day.year}"
+    if precision == "quarter":
+        return f"Q{(day.month - 1) // 3 + 1} {day.year}"
+    if precision == "day":
+        return f"{day.day} {day:%b %Y}"
+    return f"{day:%b %Y}"
+
+
+def _date_ticks(lo: pd.Timestamp, hi: pd.Timestamp) -> tuple[list[pd.Timestamp], list[str]]:
+    """Ticks on the last day of each quarter (short ranges) or year, where targets are plotted."""
+    if (hi - lo).days < 800:
+        ticks = pd.date_range(lo, hi, freq="QE")
+        return list(ticks), [f"end {t:%b %Y}" for t in ticks]
+    ticks = pd.date_range(lo, hi, freq="YE")
+    return list(ticks), [f"end {t.year}" for t in ticks]
+
+
 def build_slippage(rows: pd.DataFrame, *, title: str = "How the target dates moved: financial close and first production") -> go.Figure:
     """Target date (y) against the date it was stated (x), one line per milestone.
 
-    ``rows``: ``milestone, milestone_key, target_label, target_date, stated_on, outcome,
-    slip_days, source_label`` (``ownership_timeline.slippage_rows``), in stated order.
-    A dotted diagonal marks "target = date stated". Targets deferred without a date sit in a
-    labelled "no date" band above the dated ones, joined to the last dated target by a dotted line.
-    Each milestone has its own colour, marker symbol and line dash.
+    ``rows``: ``milestone, milestone_key, target_label, target_date, target_precision,
+    stated_on, outcome, slip_days, source_label`` (``ownership_timeline.slippage_rows``).
+    Each point is labelled with its target as worded ("H2 2025"). A dotted diagonal marks
+    "target = date stated". Targets deferred without a date sit in a grey band labelled
+    "no date" above the dated ones, joined to the last dated target by a dotted line and
+    annotated. Each milestone has its own colour, marker symbol and line dash.
     """
     if rows.empty:
         return empty_figure(title, "No target history for these milestones.")
@@ -194,17 +220,15 @@ def build_slippage(rows: pd.DataFrame, *, title: str = "How the target dates mov
     y_lo = dated["target_date"].min() if len(dated) else x_lo
     y_hi = dated["target_date"].max() if len(dated) else x_hi
     y_span = max((y_hi - y_lo).days, 180)
-    band_lo = y_hi + pd.Timedelta(days=int(y_span * 0.12))
-    band_hi = band_lo + pd.Timedelta(days=int(y_span * 0.22))
-    fig = base_figure(title, "Each point is a target as reported on that date; up = the target moved later", height=560)
-    # "target = date stated" reference
+    band_lo = y_hi + pd.Timedelta(days=int(y_span * 0.15))
+    band_hi = band_lo + pd.Timedelta(days=int(y_span * 0.25))
+    band_mid = band_lo + (band_hi - band_lo) / 2
+    fig = base_figure(title, "Each point is a target as reported on that date; a line that climbs = the target moved later", height=580)
     lo = min(x_lo, y_lo) - pd.Timedelta(days=60)
     hi = max(x_hi, y_hi) + pd.Timedelta(days=60)
     fig.add_scatter(x=[lo, hi], y=[lo, hi], mode="lines", name="target = date stated (due now)",
                     line={"color": "#999999", "width": 1.5, "dash": "dot"}, hoverinfo="skip")
-    fig.add_hrect(y0=band_lo, y1=band_hi, fillcolor="#F3F3F3", line_width=0, layer="below")
-    fig.add_annotation(x=0, xref="paper", y=band_hi, yref="y", text="<b>No date given</b> (deferred)", showarrow=False,
-                       xanchor="left", yanchor="top", font={"size": 12, "color": "#444444"})
+    fig.add_hrect(y0=band_lo, y1=band_hi, fillcolor="#EFEFEF", line_width=0, layer="below")
     keys = list(dict.fromkeys(rows["milestone_key"]))
     n_def = 0
     for i, key in enumerate(keys):
@@ -214,32 +238,37 @@ def build_slippage(rows: pd.DataFrame, *, title: str = "How the target dates mov
         symbol, dash = SERIES_STYLES[i % len(SERIES_STYLES)]
         with_date = part.dropna(subset=["target_date"])
         fig.add_scatter(
-            name=name, x=with_date["stated_on"].tolist(), y=with_date["target_date"].tolist(), mode="lines+markers",
-            line={"color": color, "width": 2.5, "dash": dash, "shape": "linear"},
+            name=name, x=with_date["stated_on"].tolist(), y=with_date["target_date"].tolist(), mode="lines+markers+text",
+            line={"color": color, "width": 2.5, "dash": dash},
             marker={"symbol": [symbol + ("" if o != "met" else "-open") for o in with_date["outcome"]], "size": 11, "color": color,
                     "line": {"width": 2, "color": color}},
+            text=[target_text(d, p) for d, p in zip(with_date["target_date"], with_date["target_precision"], strict=True)],
+            textposition=["top left" if j % 2 == 0 else "bottom right" for j in range(len(with_date))],
+            textfont={"size": 11, "color": color},
             customdata=[[plotly_safe(t), plotly_safe(o), "" if pd.isna(s) else f"{int(s):+d} days", plotly_safe(src)]
                         for t, o, s, src in zip(with_date["target_label"], with_date["outcome"], with_date["slip_days"], with_date["source_label"], strict=True)],
             hovertemplate="<b>" + name + "</b><br>%{customdata[0]}<br>Stated %{x|%Y-%m-%d} · target %{y|%Y-%m-%d}"
                           "<br>Outcome: %{customdata[1]} · vs first target: %{customdata[2]}<br>Source: %{customdata[3]}<extra></extra>",
         )
-        deferred = part[part["target_date"].isna()]
-        for row in deferred.itertuples(index=False):
-            y = band_lo + (band_hi - band_lo) * (0.3 + 0.35 * (n_def % 2))
+        for row in part[part["target_date"].isna()].itertuples(index=False):
+            y = band_lo + (band_hi - band_lo) * (0.7 - 0.4 * (n_def % 2))
             n_def += 1
             if len(with_date):
                 last = with_date.iloc[-1]
                 fig.add_scatter(x=[last["stated_on"], row.stated_on], y=[last["target_date"], y], mode="lines", showlegend=False,
                                 line={"color": color, "width": 1.5, "dash": "dot"}, hoverinfo="skip")
             fig.add_scatter(
-                name=f"{name}: deferred", x=[row.stated_on], y=[y], mode="markers+text", showlegend=False,
+                name=f"{name}: deferred", x=[row.stated_on], y=[y], mode="markers", showlegend=False,
                 marker={"symbol": "arrow-bar-up", "size": 16, "color": color, "line": {"width": 2, "color": color}},
-                text=[f"{name} deferred, no date ({row.stated_on:%Y-%m-%d})"], textposition="middle left", textfont={"size": 12, "color": color},
                 customdata=[[plotly_safe(row.target_label), plotly_safe(row.source_label)]],
                 hovertemplate="<b>" + name + ": deferred</b><br>%{customdata[0]}<br>Stated %{x|%Y-%m-%d}<br>Source: %{customdata[1]}<extra></extra>",
             )
+            fig.add_annotation(x=row.stated_on, y=y, text=f"{name} deferred, no date ({row.stated_on:%Y-%m-%d})", showarrow=False,
+                               xanchor="right", xshift=-14, font={"size": 12, "color": color}, bgcolor="rgba(239,239,239,0.95)")
+    ticks, labels = _date_ticks(y_lo - pd.Timedelta(days=int(y_span * 0.06)), y_hi + pd.Timedelta(days=int(y_span * 0.05)))
     fig.update_xaxes(title="date the target was stated", type="date",
                      range=[x_lo - pd.Timedelta(days=max(45, int((x_hi - x_lo).days * 0.08))), x_hi + pd.Timedelta(days=max(45, int((x_hi - x_lo).days * 0.06)))])
-    fig.update_yaxes(title="target date", type="date", range=[y_lo - pd.Timedelta(days=int(y_span * 0.06)), band_hi])
+    fig.update_yaxes(title="target date", type="date", range=[y_lo - pd.Timedelta(days=int(y_span * 0.08)), band_hi],
+                     tickvals=ticks + [band_mid], ticktext=labels + ["<b>no date</b>"])
     fig.update_layout(legend={"orientation": "h", "y": -0.18, "x": 0}, hovermode="closest")
     return fig
