@@ -8,8 +8,9 @@ from rekodiq import ownership_timeline as ot
 from rekodiq import ui
 from rekodiq.charts.ownership import build_funded_shares, build_ownership_history, build_ownership_split, build_rumoured_stakes
 
-# Milestones drawn as context on the history chart (stable ids): the 2013 ruling voiding the 1993 agreement.
-CONTEXT_MILESTONES = ("M019",)
+# Milestones marked on the history chart (stable ids) with a short label written here; the hover
+# shows the milestone's own title. M019: the 2013 Supreme Court order voiding the 1993 agreement.
+CONTEXT_MILESTONES = {"M019": "Supreme Court voids the 1993 agreement"}
 SOURCE_LINK = {"source_url": st.column_config.LinkColumn("source link", display_text="open")}
 
 # 1/ DATA
@@ -77,12 +78,16 @@ st.text(
     "show who held the contested interests."
 )
 periods = ot.ownership_periods(data.ownership, data.entities, today)
-context = data.milestones[data.milestones["milestone_id"].isin(CONTEXT_MILESTONES)]
+context = data.milestones[data.milestones["milestone_id"].isin(list(CONTEXT_MILESTONES))]
+context = context.assign(
+    label=[f"{d:%Y}: {CONTEXT_MILESTONES[m]}" for d, m in zip(context["date"], context["milestone_id"], strict=True)],
+    detail=context["title"],
+)[["date", "label", "detail"]]
 ui.chart_block(
     build_ownership_history(
         periods,
         ot.ownership_changes(periods),
-        context.rename(columns={"title": "label"})[["date", "label"]],
+        context,
     ),
     key="ownership-history",
     alt=f"Stacked step bar chart of the stakes in force by holder from {periods['start'].min():%Y} to {today.year}, with the dates the split changed marked above it." if len(periods) else "Empty chart: no stakes in force.",
@@ -113,3 +118,6 @@ st.dataframe(
     column_config={**SOURCE_LINK, "note": st.column_config.TextColumn("note", width="large")},
     key="own_rumoured_notes",
 )
+# The notes in full, as plain text (a table cell cuts long notes short).
+for row in others.itertuples(index=False):
+    st.text(f"{row.holder}, {ot.pct_text(row.stake_pct)} ({row.status}, first reported {row.first_reported}): {row.note}")

@@ -13,6 +13,11 @@ from rekodiq.filters import filter_claims
 SOURCE_LINK = {"source_url": st.column_config.LinkColumn("source link", display_text="open")}
 WINDOWS = {"whole": "Whole timeline", "recent": "2022 onward"}
 RECENT_START = dt.date(2022, 1, 1)
+TITLES = {
+    "reko-diq": "Reko Diq milestones and finance events",
+    "peers": "Peer-deal context: milestones and finance events",
+    "all": "Reko Diq and peer-deal milestones and finance events",
+}
 
 # 1/ DATA
 ctx = ui.page_context()
@@ -33,13 +38,13 @@ st.text(
 # 2/ MILESTONES AND FINANCE EVENTS
 st.subheader("Milestones and finance events")
 window = st.segmented_control("Time window", list(WINDOWS), default="whole", format_func=WINDOWS.get, key="tl_window", required=True)
-x_range = None
-if window == "recent" and not (filters.date_from or filters.date_to):
-    ends = [d for d in (milestones["date"].max(), milestones["end_date"].max(), events["status_date"].max()) if pd.notna(d)]
-    x_range = (RECENT_START, max(ends).date() if ends else today)
-st.text(f"{len(milestones)} milestones and {len(events)} finance events match the filters.")
+x_range = ot.timeline_window(milestones, events, filters, RECENT_START if window == "recent" else None)
+st.text(
+    f"{len(milestones)} milestones and {len(events)} finance events match the filters. Most of the events fall after 2022: "
+    "choose '2022 onward' to spread them out, or drag across the chart to zoom (double-click to reset)."
+)
 ui.chart_block(
-    build_timeline(milestones, events, today=today, x_range=x_range, title="Reko Diq milestones and finance events"),
+    build_timeline(milestones, events, today=today, x_range=x_range, title=TITLES.get(filters.project, TITLES["reko-diq"])),
     key="timeline",
     alt=f"Timeline with two rows sharing one date axis: {len(milestones)} milestones by category, marker symbol by status, and {len(events)} financing claims by financier at their status date, symbol by claim status.",
     table=ot.timeline_table(milestones, events, data.sources),

@@ -7,7 +7,7 @@ Contracts
 * **File names** (:func:`export_file_name`): ``reko-diq_<chart-slug>_<filters>_<YYYY-MM-DD>.<ext>``
   using only ``[A-Za-z0-9._-]``, at most :data:`MAX_NAME_CHARS` characters. ``<filters>`` is
   ``default`` when no filter differs from the defaults; long filter lists are cut and end with
-  a short hash of the full list, so two different views never share a name.
+  a short hash of the full list, so they stay distinguishable.
 * **Spreadsheet safety** (OWASP "CSV injection"): every *text* cell whose first character, after
   leading spaces / NBSP / zero-width characters, is ``= + - @``, tab, CR, LF or NUL (also the
   full-width ``＝ ＋ － ＠``) gets a leading ``'``; so does every line of a multi-line cell that
@@ -758,7 +758,7 @@ class _Renderer:
         except BaseException as err:
             loop.call_soon_threadsafe(loop.stop)
             self.failed_at, self.failure = time.monotonic(), f"{type(err).__name__}: {str(err)[:200]}"
-            raise ImageExportUnavailable(f"Chromium at {path} could not be started ({type(err).__name__}).") from err
+            raise ImageExportUnavailable(f"Chromium could not be started on the server ({type(err).__name__}).") from err
         self._loop, self._kaleido, self.failed_at, self.failure = loop, k, None, None
         if not self._atexit:
             atexit.register(self.close)
@@ -885,6 +885,9 @@ def chart_bundle(
         except ImageExportError as err:
             members = []
             image_note = f"PNG and SVG are not included: {err}"
+        except Exception as err:  # noqa: BLE001 - a figure the browser rejects must not cost the data files
+            members = []
+            image_note = f"PNG and SVG are not included: the chart could not be rendered ({type(err).__name__})."
     members.append((f"{base}.csv", table_csv(table)))
     members.append((f"{base}_sources.csv", table_csv(sources)))
     text = list(readme) + ["", "Files in this bundle:"] + [f"  {name}" for name, _ in members] + ["  README.txt"]

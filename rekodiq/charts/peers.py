@@ -369,7 +369,7 @@ def build_peer_amounts(points: pd.DataFrame, *, log_x: bool = False, title: str 
     top = max(label_x)
     if log_x:
         low = math.floor(math.log10(max(min(amounts), 1.0)))
-        fig.update_xaxes(type="log", range=[low, math.log10(top) + 0.6], title="USD millions (log scale)")
+        fig.update_xaxes(type="log", range=[low, math.log10(top) + 0.6], dtick=1, tickformat=",", title="USD millions (log scale)")
     else:
         fig.update_xaxes(range=[0, top * 1.3], title="USD millions", rangemode="tozero", tickformat=",")
     _y_axis(fig, tickvals, ticktext)

@@ -88,11 +88,16 @@ def build_timeline(
     financiers = list(dict.fromkeys(events.sort_values("status_date")["financier"])) if len(events) else []
     n_top, n_bottom = max(len(categories), 1), max(len(financiers), 1)
     top_px, bottom_px = 40 * n_top, 24 * n_bottom
-    heights = [top_px, bottom_px] if len(events) else [1.0, 0.0001]
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12 if len(events) else 0.0, row_heights=heights,
-                        subplot_titles=("Milestones by category", "Finance events (claims under the filters) by financier"))
+    if not len(events):
+        bottom_px = 30
+    if not len(milestones):
+        top_px = 30
+    bottom_title = "Finance events (claims under the filters) by financier" if len(events) else "Finance events: none match the current filters"
+    top_title = "Milestones by category" if len(milestones) else "Milestones: none match the current filters"
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=90 / (210 + top_px + bottom_px + 90),
+                        row_heights=[top_px, bottom_px], subplot_titles=(top_title, bottom_title))
     fig.update_layout(template=TEMPLATE_NAME, title={"text": title, "subtitle": {"text": "Symbols show status; lines show events that span a period; hover for the title and source"}},
-                      height=int(210 + top_px + (bottom_px + 90 if len(events) else 0)))
+                      height=int(210 + top_px + bottom_px + 90))
     for ann in fig.layout.annotations:  # the two subplot titles
         ann.update(x=0, xanchor="left", font={"size": 13, "color": "#444444"})
 
@@ -132,8 +137,11 @@ def build_timeline(
                 hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]} · %{customdata[3]} · " + plotly_safe(status)
                               + "<br>Source: %{customdata[2]}<br>%{customdata[4]}<extra></extra>",
             )
-    fig.update_yaxes(tickvals=list(range(len(categories))), ticktext=[plotly_safe(c) for c in categories],
-                     range=[len(categories) - 0.5, -0.5], showgrid=True, gridcolor="#EEEEEE", zeroline=False, row=1, col=1)
+    if len(milestones):
+        fig.update_yaxes(tickvals=list(range(len(categories))), ticktext=[plotly_safe(c) for c in categories],
+                         range=[len(categories) - 0.5, -0.5], showgrid=True, gridcolor="#EEEEEE", zeroline=False, row=1, col=1)
+    else:
+        fig.update_yaxes(visible=False, row=1, col=1)
 
     # --- finance events
     if len(events):
@@ -168,7 +176,7 @@ def build_timeline(
                        xanchor="left", yanchor="bottom", xshift=3, font={"size": 11, "color": "#D55E00"})
     fig.update_xaxes(type="date", range=[lo - pad, hi + pad], showgrid=True, gridcolor="#F0F0F0")
     fig.update_xaxes(showticklabels=True, row=1, col=1)
-    top_share = heights[0] / sum(heights)
+    top_share = top_px / (top_px + bottom_px)
     fig.update_layout(
         hovermode="closest",
         margin={"l": 10, "r": 10, "t": 110, "b": 40},
