@@ -33,8 +33,8 @@ stakes = ot.split_on(data.ownership, data.entities, when)
 # 2/ THE SPLIT IN FORCE
 st.subheader("Who owns the project")
 st.text(
-    "Stakes in force (legal split) on the chosen date. Inner ring: Barrick vs the Pakistani side; middle ring: the company "
-    "that holds the stake; outer ring: the holder, with the stake's basis."
+    "Stakes in force (the legal split) on the chosen date. The two large boxes are Barrick and the Pakistani side; inside "
+    "them, the company that holds each stake; inside those, the holder, with the stake's percent and basis."
 )
 split_title = f"Who owns Reko Diq on {when.isoformat()}"
 ui.chart_block(
@@ -44,7 +44,7 @@ ui.chart_block(
         subtitle="Stakes in force only · hatched = fully funded by another party · crossed = free-carried (pays nothing)",
     ),
     key="ownership-split",
-    alt=f"Sunburst of the ownership split in force on {when.isoformat()}: {len(stakes)} stakes, from the two sides through the holding companies to each holder, labelled with percent and basis.",
+    alt=f"Treemap of the ownership split in force on {when.isoformat()}: {len(stakes)} stakes, nested from the two sides through the holding companies to each holder, labelled with percent and basis.",
     table=ot.split_table(stakes, data.sources),
     data=data,
     filters=filters,

@@ -37,10 +37,10 @@ grades = method.grade_counts(data.sources)
 counts = dict(zip(grades["grade"], grades["sources"], strict=True))
 col_all, col_a, col_b, col_c, col_mirror = st.columns(5)
 col_all.metric("All sources", len(data.sources), border=True)
-col_a.metric("Grade A: primary or official", counts.get("A", 0), border=True)
-col_b.metric("Grade B: major news outlet", counts.get("B", 0), border=True)
-col_c.metric("Grade C: aggregator or blog", counts.get("C", 0), border=True)
-col_mirror.metric("Mirrors of another publisher", int(data.sources["is_mirror"].sum()), border=True)
+col_a.metric("Grade A sources", counts.get("A", 0), border=True, help="Primary or official")
+col_b.metric("Grade B sources", counts.get("B", 0), border=True, help="Major news outlet or wire service")
+col_c.metric("Grade C sources", counts.get("C", 0), border=True, help="Aggregator, blog or a copy of unclear standing")
+col_mirror.metric("Mirrored pages", int(data.sources["is_mirror"].sum()), border=True, help="Pages that reproduce another publisher's text")
 ui.table_block(
     method.sources_table(data.sources),
     key="sources",
@@ -48,6 +48,7 @@ ui.table_block(
     filters=filters,
     column_config={
         "url": LINK,
+        "title": st.column_config.TextColumn("title", width="large"),
         "is_mirror": st.column_config.CheckboxColumn("mirror"),
         "published": st.column_config.TextColumn("published", help="Blank when the page is undated"),
     },
@@ -62,7 +63,13 @@ st.markdown(
 st.subheader("Judgement calls")
 ui.table_block(
     method.judgements_table(data.judgements, data.sources), key="judgements", data=data, filters=filters,
-    column_config={"source_url": SOURCE_LINK},
+    column_config={
+        "source_url": SOURCE_LINK,
+        "topic": st.column_config.TextColumn("topic", width="medium"),
+        "decision": st.column_config.TextColumn("decision", width="large"),
+        "reason": st.column_config.TextColumn("reason", width="large"),
+        "alternatives": st.column_config.TextColumn("alternatives", width="large"),
+    },
 )
 st.subheader("Financing claims with more than one version")
 disputed = method.disputed_claims_table(data.financing, data.sources)
@@ -83,7 +90,15 @@ st.markdown(
     "**Include rumoured and expected claims** lowers the minimum to rumoured. "
     "**Include cancelled and not concluded** adds the lapsed claims back."
 )
-ui.table_block(method.status_ladder_table(), key="status-ladder", data=data, filters=filters)
+ui.table_block(
+    method.status_ladder_table(), key="status-ladder", data=data, filters=filters,
+    column_config={
+        "step": st.column_config.TextColumn("step", width="small"),
+        "definition": st.column_config.TextColumn("definition", width="large"),
+        "filter": st.column_config.TextColumn("filter", width="medium"),
+        "shown_by_default": st.column_config.CheckboxColumn("shown by default", width="small"),
+    },
+)
 
 # 6/ METHOD
 st.header("Method")
@@ -106,7 +121,8 @@ st.markdown(
 # 7/ DATA FILES
 st.header("Data files")
 st.subheader("Rows per file")
-ui.table_block(method.row_counts(data), key="row-counts", data=data, filters=filters)
+with st.columns([3, 2])[0]:
+    ui.table_block(method.row_counts(data), key="row-counts", data=data, filters=filters)
 st.subheader("Data dictionary")
 st.text("One row per column of every file: type, unit, allowed values and what it means.")
 ui.table_block(method.dictionary_table(data.dictionary), key="data-dictionary", data=data, filters=filters)

@@ -33,12 +33,22 @@ def debt_total(claims: pd.DataFrame) -> float:
     return total(claims, DEBT_INSTRUMENTS)
 
 
+def _joined_ids(values: pd.Series) -> str:
+    """Union of ;-separated id lists, sorted: the sources behind an aggregated row."""
+    return ";".join(sorted({part for value in values for part in str(value).split(";") if part}))
+
+
 def amount_by(claims: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Counted USD millions and claim counts grouped by ``by`` columns, largest first."""
+    """Counted USD millions, claim counts, claim ids and source ids grouped by ``by``, largest first."""
     rows = counted(claims)
     out = (
         rows.groupby(by, as_index=False, observed=True)
-        .agg(amount_usd=(AMOUNT, "sum"), n_claims=("claim_id", "count"))
+        .agg(
+            amount_usd=(AMOUNT, "sum"),
+            n_claims=("claim_id", "count"),
+            claim_ids=("claim_id", _joined_ids),
+            source_ids=("source_ids", _joined_ids),
+        )
         .sort_values("amount_usd", ascending=False, kind="stable")
         .reset_index(drop=True)
     )
@@ -85,13 +95,14 @@ def capital_stack(claims: pd.DataFrame, *, debt_target: float | None, requiremen
     for instrument in SENIORITY_ORDER:
         amount = float(debt.loc[debt["instrument"] == instrument, AMOUNT].sum())
         if amount:
-            rows.append({"block": "Debt", "component": instrument, "amount_usd": amount, "kind": "committed"})
+            part = debt[debt["instrument"] == instrument]
+            rows.append({"block": "Debt", "component": instrument, "amount_usd": amount, "kind": "committed", "source_ids": _joined_ids(part["source_ids"])})
     debt_sum = float(debt[AMOUNT].sum())
     if debt_target is not None:
         rows.append({"block": "Debt", "component": "debt not yet committed", "amount_usd": max(debt_target - debt_sum, 0.0), "kind": "gap"})
     equity = firm[firm["instrument"] == "equity"]
-    for holder, amount in equity.groupby("financier")[AMOUNT].sum().sort_values(ascending=False).items():
-        rows.append({"block": "Equity", "component": str(holder), "amount_usd": float(amount), "kind": "committed"})
+    for holder, part in sorted(equity.groupby("financier"), key=lambda item: -item[1][AMOUNT].sum()):
+        rows.append({"block": "Equity", "component": str(holder), "amount_usd": float(part[AMOUNT].sum()), "kind": "committed", "source_ids": _joined_ids(part["source_ids"])})
     if requirement is not None and debt_target is not None:
         equity_need = max(requirement - debt_target, 0.0)
         rows.append(
@@ -99,7 +110,7 @@ def capital_stack(claims: pd.DataFrame, *, debt_target: float | None, requiremen
         )
     if requirement is not None:
         rows.append({"block": "Requirement", "component": "Phase 1 funding requirement", "amount_usd": float(requirement), "kind": "target"})
-    return pd.DataFrame(rows, columns=["block", "component", "amount_usd", "kind"])
+    return pd.DataFrame(rows, columns=["block", "component", "amount_usd", "kind", "source_ids"]).fillna({"source_ids": ""})
 
 
 # --------------------------------------------------------------------------------------

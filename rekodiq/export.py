@@ -601,14 +601,15 @@ def citable_figure(
         filter_lines=filter_lines, source_line=source_line, as_of=as_of, data_version=data_version, max_px=width - 80
     )
     footer_px = len(lines) * FOOTER_LINE_PX + 24
-    height = int(top + plot_h + AXIS_BAND_PX + footer_px)
+    axis_band = AXIS_BAND_PX if layout.xaxis.visible is not False else 16  # maps hide their axes
+    height = int(top + plot_h + axis_band + footer_px)
     out.update_layout(
         width=width,
         height=height,
         autosize=False,
         paper_bgcolor="white",
         plot_bgcolor="white",
-        margin={"t": top, "b": AXIS_BAND_PX, "l": max(margin0["l"], 60), "r": max(margin0["r"], 30), "autoexpand": True},
+        margin={"t": top, "b": axis_band, "l": max(margin0["l"], 60), "r": max(margin0["r"], 30), "autoexpand": True},
         title={
             "text": title_text,
             "x": 12 / width,

@@ -54,17 +54,15 @@ def sources_table(sources: pd.DataFrame) -> pd.DataFrame:
             "source_id": sources["source_id"],
             "grade": sources["grade"],
             "publisher": sources["publisher"],
-            "title": sources["title"],
             "published": published_text(sources["published"], sources["published_precision"]),
-            "date_precision": sources["published_precision"],
+            "url": sources["url"],
+            "title": sources["title"],
             "is_mirror": sources["is_mirror"].astype(bool),
             "original_publisher": sources["original_publisher"],
-            "url": sources["url"],
+            "date_precision": sources["published_precision"],
             "note": sources["note"],
         }
     )
-    # source_ids lets the page's downloads cite exactly these rows.
-    out["source_ids"] = out["source_id"]
     return out.sort_values("source_id", kind="stable").reset_index(drop=True)
 
 
@@ -124,30 +122,44 @@ def status_ladder_table(min_status: str = DEFAULT_MIN_STATUS) -> pd.DataFrame:
     for status in STATUSES:
         on_ladder = status in STATUS_LADDER
         if not on_ladder:
-            use = "Hidden unless 'Include cancelled and not concluded' is on"
+            use = "Shown only with 'Include cancelled and not concluded'"
         elif status not in FIRM_STATUSES:
-            use = "Hidden unless 'Include rumoured and expected claims' is on"
+            use = "Shown only with 'Include rumoured and expected claims'"
         else:
-            use = "Can be chosen as the minimum status"
+            use = "Can be the minimum status"
         rows.append(
             {
-                "rank": STATUS_LADDER.index(status) + 1 if on_ladder else None,
+                "step": str(STATUS_LADDER.index(status) + 1) if on_ladder else "off",
                 "status": status,
                 "definition": STATUS_DEFINITIONS[status],
                 "filter": use,
                 "shown_by_default": on_ladder and STATUS_LADDER.index(status) >= STATUS_LADDER.index(min_status),
             }
         )
-    out = pd.DataFrame(rows)
-    out["rank"] = out["rank"].astype("Int64")
-    return out
+    return pd.DataFrame(rows)
+
+
+FILE_CONTENTS = {
+    "sources": "One row per source document, with its grade",
+    "financing": "One row per financing claim (Reko Diq and peer deals)",
+    "entities": "Companies, lenders and state bodies",
+    "ownership": "Stakes in the project company over time",
+    "milestones": "Dated events",
+    "milestone_targets": "Each stated target date for a milestone, as it slipped",
+    "places": "Mine, towns and ports on the map",
+    "routes": "Export routes (rail, road, pipeline)",
+    "route_points": "The points that draw each route",
+    "kpis": "Headline figures, every version",
+    "judgements": "Judgement calls where sources disagree",
+    "data_dictionary": "One row per column of every file",
+}
 
 
 def row_counts(data: Dataset) -> pd.DataFrame:
     """Rows per data file, in the order the loader reads them, then the data dictionary."""
-    files = [(f"{name}.csv", len(data.table(name))) for name in TABLES]
-    files.append(("data_dictionary.csv", len(data.dictionary)))
-    return pd.DataFrame(files, columns=["file", "rows"])
+    files = [(f"{name}.csv", len(data.table(name)), FILE_CONTENTS.get(name, "")) for name in TABLES]
+    files.append(("data_dictionary.csv", len(data.dictionary), FILE_CONTENTS["data_dictionary"]))
+    return pd.DataFrame(files, columns=["file", "rows", "contents"])
 
 
 def dictionary_table(dictionary: pd.DataFrame) -> pd.DataFrame:

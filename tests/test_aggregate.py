@@ -99,7 +99,7 @@ def test_capital_stack_gap_is_target_minus_committed_debt(data):
 
 def test_capital_stack_gap_never_negative():
     claims = pd.DataFrame(
-        {"claim_id": ["X1"], "instrument": ["senior loan"], "amount_usd": [5000.0], "counts_in_totals": [True], "financier": ["A"]}
+        {"claim_id": ["X1"], "instrument": ["senior loan"], "amount_usd": [5000.0], "counts_in_totals": [True], "financier": ["A"], "source_ids": ["S001"]}
     )
     stack = aggregate.capital_stack(claims, debt_target=3000.0, requirement=None)
     assert stack.loc[stack["kind"] == "gap", "amount_usd"].item() == 0.0

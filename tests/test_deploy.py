@@ -437,13 +437,20 @@ def _new_session(browser, stack: Stack):
     return ctx
 
 
-def _open(ctx, url: str, timeout_ms: int = 30000):
+def _start(ctx, url: str, timeout_ms: int = 30000):
+    """New page navigating to url (returns once the response has started)."""
     page = ctx.new_page()
     errors: list[str] = []
     page.on("console", lambda m: m.type == "error" and "Content Security Policy" in m.text and errors.append(m.text))
-    page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
-    page.wait_for_function(APP_READY_JS, timeout=timeout_ms, polling=200)
     page._csp_console = errors
+    page.goto(url, wait_until="commit", timeout=timeout_ms)
+    return page
+
+
+def _open(ctx, url: str, timeout_ms: int = 30000):
+    """New page with the app's content drawn."""
+    page = _start(ctx, url, timeout_ms)
+    page.wait_for_function(APP_READY_JS, timeout=timeout_ms, polling=200)
     return page
 
 
@@ -480,31 +487,37 @@ def _page_urls(page, base: str) -> list[str]:
 
 
 def test_browser_pages_render_without_csp_violations(stack, browser, capsys):
-    ctx = _new_session(browser, stack)
+    first = _new_session(browser, stack)
+    contexts = [first]
     try:
-        page = _open(ctx, stack.url)
-        urls = _page_urls(page, stack.url)
+        urls = _page_urls(_open(first, stack.url), stack.url)
+        # Every page in its own browser session, loading in parallel (so both processes work).
+        t0 = time.monotonic()
+        pages = []
+        for url in urls:
+            ctx = _new_session(browser, stack)
+            contexts.append(ctx)
+            pages.append((url, _start(ctx, url)))
         report, violations = [], []
-        for i, url in enumerate(urls):
-            if i:
-                page = _open(ctx, url)
+        for i, (url, page) in enumerate(pages):
+            page.wait_for_function(APP_READY_JS, timeout=60000, polling=250)
             page.wait_for_function(CHARTS_DRAWN_JS, timeout=30000, polling=250)
-            page.wait_for_timeout(1000)  # late requests (map tiles, fonts) and their violations
+            page.wait_for_timeout(500)  # late requests (map tiles, fonts) and their violations
             charts = page.locator(".js-plotly-plot").count()
             if page.locator('[data-testid="stDownloadButton"]').count():
                 _SEEN.setdefault("download_page", url)
             title = page.locator('[data-testid="stMain"] h1').first
             heading = title.inner_text(timeout=2000) if title.count() else ""
-            found = _csp_violations(page)
-            violations += [f"{url}: {v}" for v in found]
+            violations += [f"{url}: {v}" for v in _csp_violations(page)]
             report.append(f"{url.removeprefix(stack.url) or '/'} ({charts} plotly charts, h1 {heading[:40]!r})")
             page.screenshot(path=str(stack.run_dir / f"page-{i}.png"))
-            page.close()
-        figure(capsys, f"csp: {len(urls)} pages through the proxy: " + "; ".join(report)
-               + f"; CSP violations: {len(violations)}")
+        figure(capsys, f"csp: {len(urls)} pages through the proxy, all drawn in "
+               f"{time.monotonic() - t0:.1f} s: " + "; ".join(report)
+               + f"; CSP violations: {len(violations)} (screenshots: {stack.run_dir}/page-*.png)")
         assert not violations, "CSP violations:\n" + "\n".join(violations)
     finally:
-        ctx.close()
+        for ctx in contexts:
+            ctx.close()
 
 
 def _find_download_page(browser, stack: Stack) -> str | None:

@@ -144,6 +144,8 @@ def split_programmes(deals: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def _points(deals: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
     out = deals.copy()
+    if "scope" not in out.columns:
+        out["scope"] = [REKO_DIQ if p == REKO_DIQ else "peer deal" for p in out["project"]]
     out["host_name"] = [country_name(c, names) for c in out["host_country"]]
     out["financier_country_name"] = [country_name(c, names) for c in out["financier_country"]]
     return out[POINT_COLUMNS]
