@@ -86,5 +86,4 @@ ui.table_block(
     key="claims-ledger",
     data=data,
     filters=filters,
-    column_config={"source_url": st.column_config.LinkColumn("source link", display_text="open")},
 )

@@ -6,8 +6,6 @@ from rekodiq import aggregate, headline, tables, ui
 from rekodiq.filters import INSTRUMENT_VIEWS, filter_claims
 from rekodiq.geo import build_financier_map, build_site_map
 
-SOURCE_LINK = st.column_config.LinkColumn("source link", display_text="open")
-
 # 1/ DATA
 ctx = ui.page_context()
 data, filters = ctx.data, ctx.filters
@@ -47,7 +45,7 @@ st.text(
     "Routes are drawn through towns (schematic), not surveyed alignments. Boundaries: Natural Earth, public domain; de facto, not endorsement."
 )
 with st.expander("Routes"):
-    st.dataframe(tables.with_sources(data.routes, data.sources), hide_index=True, width="stretch", column_config={"source_url": SOURCE_LINK})
+    ui.dataframe(tables.with_sources(data.routes, data.sources))
 
 # 3/ FINANCIER COUNTRIES
 st.subheader("Where the lending comes from")
@@ -67,4 +65,4 @@ ui.chart_block(
 multilateral = amounts[amounts["is_multilateral"]]
 if len(multilateral):
     st.text("Multilateral and pooled lenders have no single home country and are not shaded:")
-    st.dataframe(multilateral[["iso3", "country_name", "amount_usd", "n_claims"]], hide_index=True, width="stretch")
+    ui.dataframe(multilateral[["iso3", "country_name", "amount_usd", "n_claims"]])

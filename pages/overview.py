@@ -6,8 +6,6 @@ import streamlit as st
 
 from rekodiq import headline, ui
 
-SOURCE_LINK = st.column_config.LinkColumn("source link", display_text="open")
-
 # 1/ DATA
 ctx = ui.page_context()
 data = ctx.data
@@ -40,8 +38,8 @@ for row_start in (0, 3):
             if tile.source_url:
                 st.link_button("Source", tile.source_url, key=f"ov_src_{tile.key}")
             with st.expander("Other figures and history"):
-                st.dataframe(tile.alternatives, hide_index=True, width="stretch", column_config={"source_url": SOURCE_LINK})
+                ui.dataframe(tile.alternatives)
 
 # 4/ LATEST DEVELOPMENTS
 st.subheader("Latest developments")
-ui.table_block(headline.latest_developments(data), key="latest-developments", data=data, filters=ctx.filters, column_config={"source_url": SOURCE_LINK})
+ui.table_block(headline.latest_developments(data), key="latest-developments", data=data, filters=ctx.filters)

@@ -87,9 +87,9 @@ def render_error_page(result: LoadResult) -> None:
     st.title("The dashboard's data did not pass its checks")
     st.error("The pages are not shown, so that no chart is drawn from data that broke a rule. The files were only read, not changed.")
     st.subheader("Failures")
-    st.dataframe(result.report.as_frame(), hide_index=True, width="stretch")
+    dataframe(result.report.as_frame())
     st.subheader("Row accounting")
-    st.dataframe(result.report.accounting(), hide_index=True, width="stretch")
+    dataframe(result.report.accounting())
     st.text("Fix the files in data/ and reload. Each failure names the file, the row (1 = first data row) and the rule.")
 
 
@@ -247,6 +247,21 @@ def active_filters(filters: Filters, applies: str = "all") -> None:
 # --------------------------------------------------------------------------------------
 
 
+SOURCE_LINK = st.column_config.LinkColumn("source link", display_text="open")
+
+
+def dataframe(table: pd.DataFrame, *, key: str | None = None, column_config: dict | None = None) -> None:
+    """Show a table as formula-safe text (the grid's own CSV download exports what it shows).
+
+    Text cells that a spreadsheet would run as a formula get a leading apostrophe (OWASP);
+    numbers are untouched. A ``source_url`` column is shown as a link.
+    """
+    from rekodiq import export
+
+    config = {"source_url": SOURCE_LINK, **(column_config or {})}
+    st.dataframe(export.spreadsheet_safe(table), hide_index=True, width="stretch", column_config=config, key=key)
+
+
 def chart_block(fig: go.Figure, *, key: str, alt: str, table: pd.DataFrame, data: Dataset, filters: Filters) -> None:
     """A chart, its alt text, a table alternative and its downloads.
 
@@ -254,7 +269,7 @@ def chart_block(fig: go.Figure, *, key: str, alt: str, table: pd.DataFrame, data
     """
     st.plotly_chart(fig, theme=None, key=f"chart_{key}", config=PLOTLY_CONFIG, alt=alt, width="stretch")
     with st.expander("Table view of this chart"):
-        st.dataframe(table, hide_index=True, width="stretch")
+        dataframe(table)
     downloads(fig, key=key, table=table, data=data, filters=filters)
 
 
@@ -344,7 +359,7 @@ def dataset_download(data: Dataset) -> None:
 
 def table_block(table: pd.DataFrame, *, key: str, data: Dataset, filters: Filters, column_config: dict | None = None) -> None:
     """A data table with its downloads."""
-    st.dataframe(table, hide_index=True, width="stretch", column_config=column_config, key=f"table_{key}")
+    dataframe(table, column_config=column_config, key=f"table_{key}")
     downloads(None, key=key, table=table, data=data, filters=filters)
 
 
