@@ -26,7 +26,7 @@ from pathlib import Path
 
 from bench.common import BENCH, PAGE_TITLES, PAGES, ROOT, log, summary_ms
 
-_STATE = {"script_s": None, "count_bytes": False, "msg_bytes": None}
+_STATE = {"script_s": None, "script_cpu_s": None, "count_bytes": False, "msg_bytes": None}
 
 
 def _patch_streamlit() -> None:
@@ -49,11 +49,12 @@ def _patch_streamlit() -> None:
     original_run_script = script_runner.ScriptRunner._run_script
 
     def timed_run_script(self, rerun_data):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         try:
             return original_run_script(self, rerun_data)
         finally:
             _STATE["script_s"] = time.perf_counter() - t0
+            _STATE["script_cpu_s"] = time.thread_time() - c0
 
     script_runner.ScriptRunner._run_script = timed_run_script
 
@@ -114,6 +115,7 @@ def run(runs: int = 40, timeout: float = 120.0) -> dict:
     names = list(targets)
     wall = {n: [] for n in names}
     script = {n: [] for n in names}
+    cpu = {n: [] for n in names}
     log(f"warm: {runs} rounds x {len(names)} targets")
     gc.collect()
     for r in range(runs):
@@ -125,6 +127,7 @@ def run(runs: int = 40, timeout: float = 120.0) -> dict:
             at.run()
             wall[name].append(time.perf_counter() - t0)
             script[name].append(_STATE["script_s"])
+            cpu[name].append(_STATE["script_cpu_s"])
     for name in names:
         err = _check(name, targets[name])
         if err and name not in errors:
@@ -134,7 +137,7 @@ def run(runs: int = 40, timeout: float = 120.0) -> dict:
     bare_wall, bare_script = summary_ms(wall.get("bare", [])), summary_ms(script.get("bare", []))
     for name in names:
         w, s = summary_ms(wall[name]), summary_ms(script[name])
-        entry = {"wall": w, "script": s}
+        entry = {"wall": w, "script": s, "script_cpu": summary_ms(cpu[name])}
         if bare_wall.get("n") and name != "bare":
             entry["ratio_to_bare"] = {
                 "median": round(w["median_ms"] / bare_wall["median_ms"], 2),

@@ -4,6 +4,7 @@ import streamlit as st
 
 from rekodiq import aggregate, tables, ui
 from rekodiq.charts.funding import build_capital_stack, build_disputed_figures, build_funding_by_financier
+from rekodiq.charts.peers import split_programmes
 from rekodiq.filters import INSTRUMENT_VIEWS, filter_claims
 
 KPI_DEBT_TARGET, KPI_REQUIREMENT = "debt-target", "phase1-all-in-cost"
@@ -26,6 +27,10 @@ with right:
     stack_by = ui.url_choice("Stack bars by", ["status", "instrument"], key="funding_stack_by", param="stack", default="status")
 instruments = INSTRUMENT_VIEWS[view]
 shown = claims if instruments is None else claims[claims["instrument"].isin(instruments)]
+# Programme-level figures (EXIM's lending headroom, pooled letters of interest) are not deals.
+shown, programmes = split_programmes(shown)
+if len(programmes):
+    st.text("Programme-level figures (lending headroom, pooled letters of interest) are left out of this chart; see Peer deals.")
 amounts = aggregate.funding_by_financier(shown, stack_by=stack_by)
 fig = build_funding_by_financier(amounts, stack_by=stack_by, title=TITLES[view])
 ui.chart_block(

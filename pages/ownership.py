@@ -6,18 +6,26 @@ import streamlit as st
 
 from rekodiq import ownership_timeline as ot
 from rekodiq import ui
-from rekodiq.charts.ownership import build_funded_shares, build_ownership_history, build_ownership_split, build_rumoured_stakes
+from rekodiq.charts.ownership import (
+    build_funded_shares,
+    build_ownership_history,
+    build_ownership_split,
+    build_rumoured_stakes,
+    holder_colors,
+    holder_order,
+)
 
 # Milestones marked on the history chart (stable ids) with a short label written here; the hover
 # shows the milestone's own title. M019: the 2013 Supreme Court order voiding the 1993 agreement.
 CONTEXT_MILESTONES = {"M019": "Supreme Court voids the 1993 agreement"}
-SOURCE_LINK = {"source_url": st.column_config.LinkColumn("source link", display_text="open")}
 
 # 1/ DATA
 ctx = ui.page_context()
 data, filters = ctx.data, ctx.filters
 today = dt.date.today()
 first_day = ot.first_stake_date(data.ownership) or dt.date(1993, 1, 1)
+periods = ot.ownership_periods(data.ownership, data.entities, today)
+colors = holder_colors(periods, holder_order(periods)) if len(periods) else {}
 
 st.title("Ownership")
 ui.active_filters(filters, applies="none")
@@ -42,6 +50,7 @@ ui.chart_block(
         stakes,
         title=split_title,
         subtitle="Stakes in force only · hatched = fully funded by another party · crossed = free-carried (pays nothing)",
+        colors=colors,
     ),
     key="ownership-split",
     alt=f"Treemap of the ownership split in force on {when.isoformat()}: {len(stakes)} stakes, nested from the two sides through the holding companies to each holder, labelled with percent and basis.",
@@ -77,7 +86,6 @@ st.text(
     "lines mark the changes. Between the 2013 Supreme Court ruling and the 2022 settlement the pre-2013 split is kept to "
     "show who held the contested interests."
 )
-periods = ot.ownership_periods(data.ownership, data.entities, today)
 context = data.milestones[data.milestones["milestone_id"].isin(list(CONTEXT_MILESTONES))]
 context = context.assign(
     label=[f"{d:%Y}: {CONTEXT_MILESTONES[m]}" for d, m in zip(context["date"], context["milestone_id"], strict=True)],
@@ -111,12 +119,10 @@ ui.chart_block(
     data=data,
     filters=filters,
 )
-st.dataframe(
+ui.dataframe(
     others[["holder", "stake_pct", "status", "first_reported", "note", "source", "source_url"]],
-    hide_index=True,
-    width="stretch",
-    column_config={**SOURCE_LINK, "note": st.column_config.TextColumn("note", width="large")},
     key="own_rumoured_notes",
+    column_config={"note": st.column_config.TextColumn("note", width="large")},
 )
 # The notes in full, as plain text (a table cell cuts long notes short).
 for row in others.itertuples(index=False):

@@ -5,7 +5,7 @@ import streamlit as st
 from rekodiq import ui
 from rekodiq.charts import peers
 
-K_HOST, K_HOST_NOTICES = "peers_host", "peers_host_notices"
+K_HOST, K_URL_NOTICES = "peers_host", "peers_url_notices"
 K_INCLUDE_RD, K_AXIS = "peers_include_rd", "peers_axis"
 SOURCE_LINK = st.column_config.LinkColumn("source link", display_text="open")
 
@@ -19,14 +19,14 @@ hosts_allowed = peers.host_options(data.financing)
 if K_HOST not in st.session_state:
     chosen, notices = peers.parse_hosts(st.query_params.get_all(peers.HOST_PARAM), hosts_allowed)
     st.session_state[K_HOST] = list(chosen)
-    st.session_state[K_HOST_NOTICES] = notices
+    st.session_state[K_URL_NOTICES] = notices
 if K_INCLUDE_RD not in st.session_state:
     st.session_state[K_INCLUDE_RD], rd_notices = peers.parse_flag(peers.RD_PARAM, st.query_params.get_all(peers.RD_PARAM))
-    st.session_state[K_HOST_NOTICES] = st.session_state.get(K_HOST_NOTICES, []) + rd_notices
+    st.session_state[K_URL_NOTICES] = st.session_state.get(K_URL_NOTICES, []) + rd_notices
 
 
 def _clear_notices() -> None:
-    st.session_state[K_HOST_NOTICES] = []
+    st.session_state[K_URL_NOTICES] = []
 
 
 def _sync_url(param: str, values: list[str]) -> None:
@@ -48,9 +48,9 @@ st.caption(
     "This page always shows peer deals (projects other than Reko Diq): the sidebar's Project setting does not apply here. "
     "The other sidebar filters do, including Financier country (the lender's country). Host country is filtered below."
 )
-if st.session_state.get(K_HOST_NOTICES):
+if st.session_state.get(K_URL_NOTICES):
     st.warning("Some settings of this page in the link were not recognised and were ignored.")
-    st.text("\n".join(st.session_state[K_HOST_NOTICES][:20]))
+    st.text("\n".join(st.session_state[K_URL_NOTICES][:20]))
 
 col_host, col_rd, col_axis = st.columns([3, 2, 2], vertical_alignment="bottom")
 col_host.multiselect(
@@ -113,14 +113,16 @@ ui.chart_block(
 # 4/ PROGRAMME-LEVEL FIGURES
 st.subheader("Programme-level figures")
 st.caption(
-    "Lending capacity and bundles of letters of interest, shown as rows rather than bars. They count in totals as single "
-    "rows of their own but are not comparable with a loan to one project."
+    "Lending capacity and bundles of non-binding letters of interest, listed here rather than charted. Each is one row of the "
+    "ledger, but its amount is not comparable with a loan to one project. Amounts in USD millions."
 )
 if programmes.empty:
     st.text("No programme-level figure matches the current filters.")
 else:
     ui.table_block(
-        peers.deals_table(programmes, data.sources), key="peer-programmes", data=data, filters=filters, column_config={"source_url": SOURCE_LINK},
+        peers.programme_table(programmes, data.sources), key="peer-programmes", data=data, filters=filters,
+        column_config={"source_url": SOURCE_LINK, "amount_usd": st.column_config.NumberColumn("amount_usd", format="localized"),
+                       "note": st.column_config.TextColumn("note", width="large")},
     )
 
 # 5/ LEDGER

@@ -125,4 +125,7 @@ with st.columns([3, 2])[0]:
     ui.table_block(method.row_counts(data), key="row-counts", data=data, filters=filters)
 st.subheader("Data dictionary")
 st.text("One row per column of every file: type, unit, allowed values and what it means.")
-ui.table_block(method.dictionary_table(data.dictionary), key="data-dictionary", data=data, filters=filters)
+ui.table_block(
+    method.dictionary_table(data.dictionary), key="data-dictionary", data=data, filters=filters,
+    column_config={"description": st.column_config.TextColumn("description", width="large")},
+)

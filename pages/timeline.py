@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 from rekodiq import ownership_timeline as ot
@@ -10,7 +9,6 @@ from rekodiq import tables, ui
 from rekodiq.charts.timeline import build_slippage, build_timeline
 from rekodiq.filters import filter_claims
 
-SOURCE_LINK = {"source_url": st.column_config.LinkColumn("source link", display_text="open")}
 WINDOWS = {"whole": "Whole timeline", "recent": "2022 onward"}
 RECENT_START = dt.date(2022, 1, 1)
 TITLES = {
@@ -85,5 +83,4 @@ ui.table_block(
     key="milestones",
     data=data,
     filters=filters,
-    column_config=SOURCE_LINK,
 )

@@ -122,11 +122,11 @@ def status_ladder_table(min_status: str = DEFAULT_MIN_STATUS) -> pd.DataFrame:
     for status in STATUSES:
         on_ladder = status in STATUS_LADDER
         if not on_ladder:
-            use = "Shown only with 'Include cancelled and not concluded'"
+            use = "Only with the cancelled toggle"
         elif status not in FIRM_STATUSES:
-            use = "Shown only with 'Include rumoured and expected claims'"
+            use = "Only with the rumoured toggle"
         else:
-            use = "Can be the minimum status"
+            use = "Can be the minimum"
         rows.append(
             {
                 "step": str(STATUS_LADDER.index(status) + 1) if on_ladder else "off",

@@ -20,8 +20,9 @@
 #   SERVE_CONN_LIMIT  concurrent connections per client IP (default 20)
 #   SERVE_REQ_RATE / SERVE_REQ_BURST  app requests (pages, health, downloads) per client IP
 #                     (default 10r/s, burst 100); the websocket is capped by SERVE_CONN_LIMIT
-#   SERVE_STATIC_RATE / SERVE_STATIC_BURST  /static/ bundle requests per client IP
-#                     (default 50r/s, burst 600; a cold page load fetches ~100-150 of them)
+#   SERVE_STATIC_RATE / SERVE_STATIC_BURST / SERVE_STATIC_CONN_LIMIT  /static/ bundle
+#                     requests per client IP (default 100r/s, burst 1000, 64 at once; a cold
+#                     page load fetches ~100-150 of them, from nginx's cache)
 #   SERVE_CSP_SCRIPT_EXTRA / SERVE_CSP_CONNECT_EXTRA / SERVE_CSP_IMG_EXTRA
 #                     extra CSP sources, e.g. SERVE_CSP_SCRIPT_EXTRA="'unsafe-eval'"; defaults:
 #                     none, except img-src https://fonts.gstatic.com (Material-icon favicons)
@@ -90,8 +91,9 @@ values = {
     "CONN_LIMIT": env.get("SERVE_CONN_LIMIT", "20"),
     "REQ_RATE": env.get("SERVE_REQ_RATE", "10r/s"),
     "REQ_BURST": env.get("SERVE_REQ_BURST", "100"),
-    "STATIC_RATE": env.get("SERVE_STATIC_RATE", "50r/s"),
-    "STATIC_BURST": env.get("SERVE_STATIC_BURST", "600"),
+    "STATIC_RATE": env.get("SERVE_STATIC_RATE", "100r/s"),
+    "STATIC_BURST": env.get("SERVE_STATIC_BURST", "1000"),
+    "STATIC_CONN_LIMIT": env.get("SERVE_STATIC_CONN_LIMIT", "64"),
     "CSP_SCRIPT_HASHES": env.get("SERVE_RENDER_HASHES", ""),
     "CSP_SCRIPT_EXTRA": env.get("SERVE_CSP_SCRIPT_EXTRA", ""),
     "CSP_CONNECT_EXTRA": env.get("SERVE_CSP_CONNECT_EXTRA", ""),
@@ -138,6 +140,15 @@ done
 
 mkdir -p "$RUN_DIR/nginx-tmp"
 RUN_DIR="$(cd "$RUN_DIR" && pwd)"
+if [[ $EUID -eq 0 ]]; then
+    # As root, nginx runs its workers as "nobody": they must reach the cache and temp dirs.
+    d="$RUN_DIR"
+    while [[ "$d" != "/" ]]; do
+        perms=$(stat -c %A "$d")
+        [[ "${perms:9:1}" =~ [xt] ]] || die "run dir $RUN_DIR is not reachable by nginx's workers (user nobody): $d is $perms. Use a SERVE_RUN_DIR whose parents are world-executable (chmod o+x), or run as a normal user."
+        d="$(dirname "$d")"
+    done
+fi
 if [[ -z "${STREAMLIT_SERVER_COOKIE_SECRET:-}" ]]; then
     # Same secret for every replica (XSRF token and signed cookies validate anywhere);
     # passed in the environment, never on a command line where `ps` would show it.
@@ -181,7 +192,10 @@ start_app() {
     local port="$1"
     (
         cd "$REPO"
-        exec "$PY" -m streamlit run "$APP" \
+        # app.py starts through scripts/launch.py (= streamlit run app.py, minus the legacy
+        # pages/ mode a fresh server would show its first visitor); other entry points directly.
+        if [[ "$APP" == "app.py" && -f scripts/launch.py ]]; then run=(scripts/launch.py); else run=(-m streamlit run "$APP"); fi
+        exec "$PY" "${run[@]}" \
             --server.port "$port" --server.address 127.0.0.1 \
             --server.headless true --server.fileWatcherType none --server.runOnSave false \
             --browser.gatherUsageStats false

@@ -468,3 +468,16 @@ def test_timeline_with_only_milestones_says_no_events(data):
     fig = build_timeline(milestones, events, today=TODAY)
     assert any("none match" in a.text for a in fig.layout.annotations)
     assert all(t.yaxis in (None, "y") for t in fig.data)
+
+
+def test_split_ids_stay_unique_when_a_holder_has_two_stakes_in_one_vehicle():
+    entities = pd.DataFrame({"entity_id": ["a", "b"], "short_name": ["A", "B"], "country": ["CAN", "PAK"]})
+    ownership = pd.DataFrame({
+        "stake_id": ["O1", "O2", "O3"], "holder_id": ["a", "b", "b"], "vehicle_id": [None] * 3, "stake_pct": [50.0, 30.0, 20.0],
+        "basis": ["contributing", "contributing", "free-carried"], "valid_from": [TS("2000-01-01")] * 3, "valid_to": [pd.NaT] * 3,
+        "status": ["in force"] * 3, "source_ids": ["S1"] * 3, "note": [None] * 3,
+    })
+    fig = build_ownership_split(ot.split_on(ownership, entities, dt.date(2020, 1, 1)))
+    ids = list(fig.data[0].ids)
+    assert len(ids) == len(set(ids))
+    assert sorted(leaves(fig)[i][0] for i in leaves(fig) if i.startswith("Pakistan/")) == [20, 30]

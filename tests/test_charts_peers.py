@@ -244,3 +244,12 @@ def test_host_options_are_the_hosts_in_the_ledger(financing):
     options = peers.host_options(financing)
     assert options == tuple(sorted(financing["host_country"].unique()))
     assert {"CHL", "PER", "PAK", "XVA"} <= set(options)
+
+
+def test_programme_table_is_compact_and_sourced(financing):
+    from rekodiq.data import load_dataset
+
+    _, programmes = peers.split_programmes(peers.select_deals(financing, Filters()))
+    table = peers.programme_table(programmes, load_dataset().dataset.sources)
+    assert dict(zip(table["claim_id"], table["amount_usd"], strict=True)) == {"C057": 14800.0, "C058": 100000.0}
+    assert {"note", "source_url", "source_ids"} <= set(table.columns)

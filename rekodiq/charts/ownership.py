@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from rekodiq.charts.common import base_figure, empty_figure
 from rekodiq.ownership_timeline import pct_text
 from rekodiq.text import plotly_safe
-from rekodiq.theme import PALETTE, STATUS_COLORS, STATUS_PATTERNS
+from rekodiq.theme import STATUS_COLORS, STATUS_PATTERNS
 
 # Basis is shown by pattern and by the label text, never by colour alone.
 BASIS_PATTERNS = {"contributing": "", "fully funded": "/", "free-carried": "x"}
@@ -33,15 +33,26 @@ def _wrap(text: object, width: int = 28) -> str:
     return "<br>".join(plotly_safe(line) for line in textwrap.wrap(raw, width)) or plotly_safe(raw)
 
 
-def side_colors(sides: list[str]) -> dict[str, str]:
-    """Barrick blue, Pakistan green, other holders (history) from the rest of the palette."""
+def side_colors(sides: list[str], known: dict[str, str] | None = None) -> dict[str, str]:
+    """Barrick blue, Pakistan green, other holders from ``known`` (e.g. the history chart's) or the palette."""
     colors, spare = {}, iter(OTHER_COLORS)
     for side in sides:
-        colors[side] = SIDE_COLORS.get(side) or next(spare, "#888888")
+        colors[side] = SIDE_COLORS.get(side) or (known or {}).get(side) or next(spare, "#888888")
     return colors
 
 
-def build_ownership_split(stakes: pd.DataFrame, *, title: str = "Who owns Reko Diq", subtitle: str | None = None) -> go.Figure:
+def tints(color: str) -> tuple[str, str, str, str]:
+    """The colour and three lighter tints of it (mixed with white) for nested levels."""
+    if color in TINTS:
+        return TINTS[color]
+    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    mix = [tuple(round(c + (255 - c) * f) for c in (r, g, b)) for f in (0.0, 0.3, 0.5, 0.7)]
+    return tuple(f"#{x:02X}{y:02X}{z:02X}" for x, y, z in mix)  # type: ignore[return-value]
+
+
+def build_ownership_split(
+    stakes: pd.DataFrame, *, title: str = "Who owns Reko Diq", subtitle: str | None = None, colors: dict[str, str] | None = None
+) -> go.Figure:
     """Treemap of the split in force: side (Barrick vs Pakistan) → vehicle → holder.
 
     ``stakes`` has the columns of ``ownership_timeline.split_on`` (``side, vehicle, holder,
@@ -49,12 +60,13 @@ def build_ownership_split(stakes: pd.DataFrame, *, title: str = "Who owns Reko D
     (``branchvalues="remainder"``, parents 0), so leaf values sum to the whole project. Leaf
     labels spell out the basis ("15 % fully funded") and the basis also sets the fill pattern.
     Node ids are "side/vehicle/holder" (escaped); ``customdata`` is ``[name, stake, basis,
-    funded share, vehicle]`` with basis empty on the inner nodes.
+    funded share, vehicle]`` with basis empty on the inner nodes. ``colors`` (holder -> hex) keeps
+    sides other than Barrick and Pakistan in the colours of the history chart.
     """
     if stakes.empty:
         return empty_figure(title, "No stake was in force on this date.")
     sides = list(dict.fromkeys(stakes["side"]))
-    colors = side_colors(sides)
+    colors = side_colors(sides, colors)
     ids, labels, parents, values, marker_colors, patterns, custom = [], [], [], [], [], [], []
 
     def node(node_id: str, label: str, parent: str, value: float, color: str, pattern: str, info: list[str]) -> None:
@@ -70,24 +82,27 @@ def build_ownership_split(stakes: pd.DataFrame, *, title: str = "Who owns Reko D
         part = stakes[stakes["side"] == side]
         side_id = plotly_safe(side)
         side_total = float(part["stake_pct"].sum())
-        tints = TINTS.get(colors[side], (colors[side],) * 4)
-        node(side_id, f"<b>{side_id}</b> · {pct_text(side_total)}", "", 0.0, tints[0], "",
+        shades = tints(colors[side])
+        node(side_id, f"<b>{side_id}</b> · {pct_text(side_total)}", "", 0.0, shades[0], "",
              [side_id, pct_text(side_total), "", "", ""])
         vehicles = part.groupby("vehicle", sort=False)["stake_pct"].sum().sort_values(ascending=False, kind="stable").index
         for vehicle in vehicles:
             rows = part[part["vehicle"] == vehicle]
             vehicle_id = f"{side_id}/{plotly_safe(vehicle)}"
             vehicle_total = float(rows["stake_pct"].sum())
-            node(vehicle_id, f"{plotly_safe(vehicle)} · {pct_text(vehicle_total)}", side_id, 0.0, tints[1], "",
+            node(vehicle_id, f"{plotly_safe(vehicle)} · {pct_text(vehicle_total)}", side_id, 0.0, shades[1], "",
                  [plotly_safe(vehicle), pct_text(vehicle_total), "", "", ""])
             for row in rows.itertuples(index=False):
                 basis = str(row.basis)
+                leaf_id = f"{vehicle_id}/{plotly_safe(row.holder)}"
+                if leaf_id in ids:  # one holder with two stakes through the same vehicle
+                    leaf_id = f"{leaf_id} ({plotly_safe(row.stake_id)})"
                 node(
-                    f"{vehicle_id}/{plotly_safe(row.holder)}",
+                    leaf_id,
                     f"<b>{plotly_safe(row.holder)}</b><br>{plotly_safe(row.basis_label)}",
                     vehicle_id,
                     float(row.stake_pct),
-                    tints[3] if basis == "free-carried" else tints[2],
+                    shades[3] if basis == "free-carried" else shades[2],
                     BASIS_PATTERNS.get(basis, "."),
                     [plotly_safe(row.holder), pct_text(row.stake_pct), plotly_safe(basis),
                      pct_text(row.funded_share_pct), plotly_safe(row.vehicle)],

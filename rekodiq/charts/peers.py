@@ -188,6 +188,15 @@ def deals_table(deals: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def programme_table(programmes: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """Programme-level rows in a compact form: what, who, how much, status, note and source."""
+    cols = [
+        "claim_id", "project", "financier", "instrument", "amount_usd", "amount_kind", "status", "status_date", "note", "source",
+        "source_url", "source_ids",
+    ]
+    return deals_table(programmes, sources)[cols]
+
+
 def chart_table(points: pd.DataFrame) -> pd.DataFrame:
     """The rows behind a chart as shown (dates as plain dates), with ``source_ids``."""
     out = points.copy()

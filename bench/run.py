@@ -1,0 +1,99 @@
+"""Run the benchmark and write bench/results/<name>.json and <name>.md.
+
+    python -m bench.run                    # everything -> latest.json / latest.md
+    python -m bench.run --only warm,export # some sections
+    python -m bench.run --name before      # also the baseline file names
+    python -m bench.run --quick            # fewer repetitions (smoke run; not for the README)
+
+Sections: warm (AppTest reruns + payload), cold (browser cold loads), concurrency (10/25/50
+browser sessions), export (PNG/SVG/CSV/XLSX). See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import report  # noqa: E402
+from bench.common import RESULTS, ROOT, loadavg, log, machine_info  # noqa: E402
+
+SECTIONS = ("warm", "cold", "concurrency", "export")
+
+
+def _write(path: Path, text: str) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections: " + ",".join(SECTIONS))
+    ap.add_argument("--name", default="latest", help="result file stem in bench/results (default latest)")
+    ap.add_argument("--runs", type=int, default=40, help="timed warm reruns per page (>= 30)")
+    ap.add_argument("--cold-reps", type=int, default=5, help="cold loads per page")
+    ap.add_argument("--levels", default="10,25,50", help="concurrent session counts")
+    ap.add_argument("--export-reps", type=int, default=10, help="warm repetitions per download format")
+    ap.add_argument("--quick", action="store_true", help="smoke run: few repetitions, 5 sessions")
+    args = ap.parse_args(argv)
+    if args.quick:
+        args.runs, args.cold_reps, args.levels, args.export_reps = 5, 1, "5", 2
+    only = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = set(only) - set(SECTIONS)
+    if unknown:
+        ap.error(f"unknown sections: {', '.join(sorted(unknown))}")
+
+    os.chdir(ROOT)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    res: dict = {"machine": machine_info(), "sections": only, "durations_s": {}, "loadavg_after": {}}
+    log(f"machine: {res['machine']['cpu_count']} cores, load {res['machine']['loadavg_at_start']}")
+
+    def section(name, fn):
+        t0 = time.perf_counter()
+        try:
+            return fn()
+        except Exception as exc:  # noqa: BLE001 - one broken section must not lose the others
+            log(f"{name}: FAILED {type(exc).__name__}: {exc}")
+            return {"error": f"{type(exc).__name__}: {str(exc)[:500]}"}
+        finally:
+            res["durations_s"][name] = round(time.perf_counter() - t0, 1)
+            res["loadavg_after"][name] = loadavg()
+
+    if "warm" in only:
+        from bench import warm
+
+        res["warm"] = section("warm", lambda: warm.run(runs=args.runs))
+        res["payload"] = {"geometry": warm.geometry()}
+    if "export" in only:
+        from bench import exports
+
+        res["export"] = section("export", lambda: exports.run(warm_n=args.export_reps))
+    if "cold" in only:
+        from bench import browser
+
+        res["cold"] = section("cold", lambda: browser.cold(reps=args.cold_reps))
+    if "concurrency" in only:
+        from bench import browser
+
+        levels = tuple(int(x) for x in args.levels.split(",") if x.strip())
+        res["concurrency"] = section("concurrency", lambda: browser.concurrency(levels=levels))
+
+    res["targets"] = report.targets(res)
+    before_path = RESULTS / "before.json"
+    before = json.loads(before_path.read_text()) if before_path.is_file() and args.name != "before" else None
+    _write(RESULTS / f"{args.name}.json", json.dumps(res, indent=2, default=str) + "\n")
+    _write(RESULTS / f"{args.name}.md", report.markdown(res, before))
+    log(f"wrote {RESULTS / (args.name + '.json')} and .md")
+    print(report.markdown(res, before))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
