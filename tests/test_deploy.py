@@ -14,9 +14,10 @@ it runs last):
   download button yet), each session pinned to one app process;
 * killing one app process: new sessions are served by the other within 10 s.
 
-Figures are printed as "DEPLOY-FIGURES ..." lines (shown even without -s).
+Figures are printed as "DEPLOY-FIGURES ..." lines (shown even without -s) and written to
+artifacts/deploy/figures.txt, with a screenshot of every page (artifacts/deploy/page-*.png).
 Run: .venv/bin/python -m pytest -m deploy tests/test_deploy.py
-(DEPLOY_KEEP_RUN_DIR=1 keeps the run dir: nginx/app logs, rendered nginx.conf, screenshots.)
+(DEPLOY_KEEP_RUN_DIR=1 keeps the run dir: nginx and app logs, the rendered nginx.conf.)
 Needs nginx (apt-get install -y nginx) and Chromium at /usr/bin/chromium.
 """
 
@@ -99,10 +100,15 @@ CHARTS_DRAWN_JS = """() => !document.querySelector('[data-testid="stSkeleton"]')
         .every(e => e.querySelector('.main-svg'))"""
 
 
+ARTIFACTS = REPO / "artifacts" / "deploy"  # figures.txt and page screenshots (git-ignored)
+
+
 def figure(capsys, text: str) -> None:
-    """Print a figure for the lead, bypassing pytest's capture."""
+    """Print a figure for the lead, bypassing pytest's capture; also in artifacts/deploy/figures.txt."""
     with capsys.disabled():
         print(f"\nDEPLOY-FIGURES {text}", flush=True)
+    with open(ARTIFACTS / "figures.txt", "a", encoding="utf-8") as fh:
+        fh.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {text}\n")
 
 
 def _port_free(port: int) -> bool:
@@ -151,6 +157,8 @@ def _nginx() -> str | None:
 def stack():
     if _nginx() is None:
         pytest.skip("nginx is not installed (apt-get install -y nginx)")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "figures.txt").write_text("")
     # Not under pytest's tmp dir: that is mode 700, and nginx started as root runs its
     # workers as "nobody", which must reach the cache and temp dirs in the run dir.
     run_dir = Path(tempfile.mkdtemp(prefix="serve-run-"))
@@ -547,10 +555,10 @@ def test_browser_pages_render_without_csp_violations(stack, browser, capsys):
                 + ("" if drawn else f", NOT all drawn after 30 s: {pending} placeholders")
                 + f", h1 {heading[:40]!r})"
             )
-            page.screenshot(path=str(stack.run_dir / f"page-{i}.png"))
+            page.screenshot(path=str(ARTIFACTS / f"page-{i}.png"))
         figure(capsys, f"csp: {len(urls)} pages through the proxy, all drawn in "
                f"{time.monotonic() - t0:.1f} s: " + "; ".join(report)
-               + f"; CSP violations: {len(violations)} (screenshots: page-*.png in the run dir; keep it with DEPLOY_KEEP_RUN_DIR=1)")
+               + f"; CSP violations: {len(violations)} (screenshots: artifacts/deploy/page-*.png)")
         assert not violations, "CSP violations:\n" + "\n".join(violations)
     finally:
         for ctx in contexts:
