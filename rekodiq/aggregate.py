@@ -110,7 +110,9 @@ def capital_stack(claims: pd.DataFrame, *, debt_target: float | None, requiremen
         )
     if requirement is not None:
         rows.append({"block": "Requirement", "component": "Phase 1 funding requirement", "amount_usd": float(requirement), "kind": "target"})
-    return pd.DataFrame(rows, columns=["block", "component", "amount_usd", "kind", "source_ids"]).fillna({"source_ids": ""})
+    for row in rows:
+        row.setdefault("source_ids", "")  # gaps and targets are derived, not sourced claims
+    return pd.DataFrame(rows, columns=["block", "component", "amount_usd", "kind", "source_ids"])
 
 
 # --------------------------------------------------------------------------------------

@@ -128,7 +128,7 @@ def url_strings() -> list[str]:
         "![](http://canary.invalid/p.png)",
         "$\\href{javascript:alert(1)}{x}$",
         ":red[ALERT]",
-        "NaN", "nan", "inf", "-inf", "Infinity", "1e308", "-1e308", "-1", "0", "-0", "1", "2",
+        "", " ", "NaN", "nan", "inf", "-inf", "Infinity", "1e308", "-1e308", "-1", "0", "-0", "1", "2",
         "99999999999999999999999999", "0x41", "1_000", "None", "null", "undefined", "true ", "[]", "{}",
         "'; DROP TABLE financing; --", "1 OR 1=1", "%00", "\x00", "\x7f", "%s%s%s%n", "\\", "/", "?", "&", "#", "=", "+",
         "\u202eCIBJ", "\u0627\u0644\u0628\u0646\u0643", "\u05d1\u05e0\u05e7", "\ufffd", "\U0001f4b0", "J\u0301BIC", "\uff2a\uff22\uff29\uff23",
