@@ -20,7 +20,7 @@ ui.active_filters(filters)
 # 2/ FUNDING BY FINANCIER
 VIEW_LABELS = {"lending": "Loans, cover, guarantees", "equity": "Equity", "contracts": "Contracts, infrastructure", "all": "Everything"}
 TITLES = {"lending": "Lending by financier", "equity": "Equity by shareholder", "contracts": "Supply and infrastructure contracts", "all": "All financing claims by financier"}
-left, right = st.columns(2)
+left, right = st.columns([3, 2])
 with left:
     view = ui.url_choice("Show", list(INSTRUMENT_VIEWS), key="funding_view", param="view", default="lending", format_func=VIEW_LABELS.get)
 with right:

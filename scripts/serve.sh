@@ -29,6 +29,9 @@
 #   SERVE_RESTART     1 = restart an app process that exits (default 1; tests use 0)
 #   SERVE_HEALTH_TIMEOUT  seconds to wait for each /_stcore/health (default 90)
 #   SERVE_UPSTREAMS   "host:port host:port" for `render` (default: the local app ports)
+#   CSP_SCRIPT_HASHES for `render`: the 'sha256-...' of Streamlit's inline script (the normal
+#                     run computes it from the served page; see .run/nginx.conf)
+# Checked by tests/test_deploy.py (pytest -m deploy); see deploy/README-deploying.md.
 set -Eeuo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -121,6 +124,8 @@ EOF
 if [[ "${1:-}" == "render" ]]; then
     [[ -n "${2:-}" ]] || die "usage: scripts/serve.sh render OUT.conf"
     read -r -a ups <<<"${SERVE_UPSTREAMS:-$(for p in $(app_ports); do printf '127.0.0.1:%s ' "$p"; done)}"
+    mkdir -p "$RUN_DIR/nginx-tmp"   # nginx wants its temp dirs' parent to exist
+    RUN_DIR="$(cd "$RUN_DIR" && pwd)"
     render_nginx "$2" "${ups[@]}"
     log "rendered $2 (upstreams: ${ups[*]}; CSP script hashes: ${CSP_SCRIPT_HASHES:-none, set CSP_SCRIPT_HASHES})"
     exit 0

@@ -52,41 +52,59 @@ def build_funding_by_financier(amounts: pd.DataFrame, *, stack_by: str = "status
     return fig
 
 
-CAPITAL_STACK_COLORS = {"committed": None, "gap": "#FFFFFF", "target": "#555555"}
+# Debt in blues from senior (dark) to junior (light); equity in warm colours; gaps hatched.
+DEBT_COLORS = {"senior loan": "#08519C", "loan": "#3182BD", "ECA cover": "#6BAED6", "subordinated loan": "#9ECAE1"}
+EQUITY_COLORS = ["#D55E00", "#E69F00", "#CC79A7", "#F0E442", "#009E73", "#8C6D31"]
+DARK_FILLS = {"#08519C", "#3182BD", "#D55E00", "#555555"}
 
 
 def build_capital_stack(stack: pd.DataFrame, *, title: str = "Phase 1 capital stack") -> go.Figure:
     """Debt by seniority and equity by holder against the funding requirement, gaps hatched.
 
     ``stack`` has columns ``block, component, amount_usd, kind`` (``aggregate.capital_stack``).
-    Gaps are drawn white with a diagonal hatch and named as gaps in the legend.
+    Each block is a legend group; gaps are white with an orange diagonal hatch and say so in
+    their names, so the split never rests on colour alone.
     """
     if stack.empty:
         return empty_figure(title)
-    fig = base_figure(title, "USD millions; committed = counted claims under the current filters; hatched = not yet committed", height=400)
-    blocks = ["Requirement", "Equity", "Debt"]
-    palette = iter(PALETTE)
+    fig = base_figure(title, "USD millions; committed = counted claims under the current filters; hatched = not yet committed", height=430)
+    equity_colors = iter(EQUITY_COLORS)
     for row in stack.itertuples(index=False):
-        gap = row.kind == "gap"
-        target = row.kind == "target"
-        color = "#FFFFFF" if gap else "#555555" if target else next(palette, "#888888")
+        gap, target = row.kind == "gap", row.kind == "target"
+        if gap:
+            color = "#FFFFFF"
+        elif target:
+            color = "#555555"
+        elif row.block == "Debt":
+            color = DEBT_COLORS.get(row.component, "#3182BD")
+        else:
+            color = next(equity_colors, "#888888")
+        label = f"{plotly_safe(row.component)}<br>{usd_m(row.amount_usd)}" if row.amount_usd >= 600 else ""
         fig.add_bar(
             name=plotly_safe(row.component),
+            legendgroup=row.block,
+            legendgrouptitle={"text": row.block},
             y=[row.block],
             x=[row.amount_usd],
             orientation="h",
             marker={
                 "color": color,
                 "pattern": {"shape": "/" if gap else "", "fgcolor": "#D55E00", "size": 8},
-                "line": {"color": "#D55E00" if gap else "#333333", "width": 1.2 if gap else 0.6},
+                "line": {"color": "#D55E00" if gap else "#FFFFFF", "width": 1.5 if gap else 1},
             },
-            text=[f"{plotly_safe(row.component)}<br>{usd_m(row.amount_usd)}"] if row.amount_usd >= 250 else [""],
+            text=[label],
             textposition="inside",
             insidetextanchor="middle",
+            textfont={"color": "white" if color in DARK_FILLS else "#222222", "size": 12},
             hovertemplate=f"<b>{plotly_safe(row.component)}</b><br>{row.block}: USD %{{x:,.0f}} m<extra></extra>",
         )
-    fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.2})
-    fig.update_yaxes(categoryorder="array", categoryarray=blocks, title=None)
+    fig.update_layout(
+        barmode="stack",
+        bargap=0.35,
+        uniformtext={"minsize": 11, "mode": "hide"},  # a label that does not fit is hidden, not shrunk
+        legend={"orientation": "v", "x": 1.02, "y": 1, "traceorder": "grouped", "groupclick": "toggleitem", "tracegroupgap": 8},
+    )
+    fig.update_yaxes(categoryorder="array", categoryarray=["Requirement", "Equity", "Debt"], title=None)
     fig.update_xaxes(title="USD millions", rangemode="tozero")
     return fig
 
