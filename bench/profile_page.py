@@ -47,12 +47,14 @@ def main(argv=None) -> int:
         at = warm._new_app(BENCH / f"{args.page}_app.py", None, 120)
     else:
         at = warm._new_app(ROOT / "app.py", args.page, 120)
-    walls = []
+    walls, cpus = [], []
     for _ in range(args.runs):
         t0 = time.perf_counter()
         at.run()
         walls.append(time.perf_counter() - t0)
-    print(f"unprofiled warm reruns: {', '.join(f'{w * 1000:.0f}' for w in walls)} ms")
+        cpus.append(warm._STATE["script_cpu_s"])
+    print(f"unprofiled warm reruns: wall {', '.join(f'{w * 1000:.0f}' for w in walls)} ms; "
+          f"script CPU {', '.join(f'{c * 1000:.0f}' for c in cpus)} ms")
     active["on"] = True
     for _ in range(args.runs):
         at.run()

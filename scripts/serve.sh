@@ -24,8 +24,7 @@
 #                     requests per client IP (default 100r/s, burst 1000, 64 at once; a cold
 #                     page load fetches ~100-150 of them, from nginx's cache)
 #   SERVE_CSP_SCRIPT_EXTRA / SERVE_CSP_CONNECT_EXTRA / SERVE_CSP_IMG_EXTRA
-#                     extra CSP sources, e.g. SERVE_CSP_SCRIPT_EXTRA="'unsafe-eval'"; defaults:
-#                     none, except img-src https://fonts.gstatic.com (Material-icon favicons)
+#                     extra CSP sources, e.g. SERVE_CSP_SCRIPT_EXTRA="'unsafe-eval'"; default: none
 #   SERVE_RESTART     1 = restart an app process that exits (default 1; tests use 0)
 #   SERVE_HEALTH_TIMEOUT  seconds to wait for each /_stcore/health (default 90)
 #   SERVE_UPSTREAMS   "host:port host:port" for `render` (default: the local app ports)
@@ -100,9 +99,9 @@ values = {
     "CSP_SCRIPT_HASHES": env.get("SERVE_RENDER_HASHES", ""),
     "CSP_SCRIPT_EXTRA": env.get("SERVE_CSP_SCRIPT_EXTRA", ""),
     "CSP_CONNECT_EXTRA": env.get("SERVE_CSP_CONNECT_EXTRA", ""),
-    # Streamlit loads the favicon of a page with a :material/...: icon from Google's font
-    # CDN; SERVE_CSP_IMG_EXTRA="" forbids that (the tab then shows no icon).
-    "CSP_IMG_EXTRA": env.get("SERVE_CSP_IMG_EXTRA", "https://fonts.gstatic.com"),
+    # The app sets no :material/...: page icons (their favicons would come from Google's
+    # font CDN), so images need no outside host.
+    "CSP_IMG_EXTRA": env.get("SERVE_CSP_IMG_EXTRA", ""),
 }
 for key, value in values.items():
     # Values end up inside nginx directives: refuse anything that could end one.

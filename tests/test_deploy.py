@@ -526,11 +526,12 @@ def test_browser_pages_render_without_csp_violations(stack, browser, capsys):
     first = _new_session(browser, stack)
     contexts = [first]
     try:
-        urls = _page_urls(_open(first, stack.url), stack.url)
-        # Every page in its own browser session, loading in parallel (so both processes work).
         t0 = time.monotonic()
-        pages = []
-        for url in urls:
+        home = _open(first, stack.url)
+        urls = _page_urls(home, stack.url)
+        # Every other page in its own browser session, loading in parallel (both processes work).
+        pages = [(stack.url, home)]
+        for url in urls[1:]:
             ctx = _new_session(browser, stack)
             contexts.append(ctx)
             pages.append((url, _start(ctx, url)))
