@@ -1,6 +1,6 @@
 # Container image of the dashboard: one Streamlit process on port 8501.
 # Run several of these behind the reverse proxy in deploy/nginx.conf.template (sticky
-# sessions); see deploy/README-deploying.md. Not built in CI (no container engine there).
+# sessions); see deploy/README.md. Not built in CI (no container engine there).
 #
 #   docker build -t rekodiq-dashboard .
 #   docker run --rm -p 127.0.0.1:8501:8501 \

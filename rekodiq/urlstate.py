@@ -90,7 +90,7 @@ def _date(key: str, values: Sequence[str], options: FilterOptions, notices: list
     if value is None:
         return None
     try:
-        day = dt.date.fromisoformat(value.strip()) if len(value.strip()) == 10 else None
+        day = dt.date.fromisoformat(value.strip()) if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()) else None
     except ValueError:
         day = None
     if day is None:

@@ -30,7 +30,7 @@
 #   SERVE_UPSTREAMS   "host:port host:port" for `render` (default: the local app ports)
 #   CSP_SCRIPT_HASHES for `render`: the 'sha256-...' of Streamlit's inline script (the normal
 #                     run computes it from the served page; see .run/nginx.conf)
-# Checked by tests/test_deploy.py (pytest -m deploy); see deploy/README-deploying.md.
+# Checked by tests/test_deploy.py (pytest -m deploy); see deploy/README.md.
 set -Eeuo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

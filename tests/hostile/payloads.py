@@ -97,7 +97,7 @@ TEXT_PAYLOADS: list[str] = [
 URL_PAYLOADS: list[str] = [
     'https://canary.invalid/{m}?"><img src=x onerror="window.__pwned=90">',
     "https://canary.invalid/{m}#javascript:alert(1)",
-    "https://evil.invalid/{m}/<script>window.__pwned=92</script>",
+    "https://canary.invalid/{m}/<script>window.__pwned=92</script>",
     "http://canary.invalid/{m}.png",
 ]
 

@@ -28,6 +28,9 @@ def init_worker() -> None:
         if path not in sys.path:
             sys.path.insert(0, path)
     import conftest  # noqa: F401  (patches PagesManager for AppTest; see tests/conftest.py)
+    from streamlit import logger
+
+    logger.set_log_level("error")  # bare-mode "missing ScriptRunContext" warnings, once per session
 
 
 def _markdown_values(at) -> list[str]:
