@@ -66,6 +66,17 @@ IDLE_JS = """(args) => {
 }"""
 
 
+STATE_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return {script_state: app ? app.getAttribute('data-test-script-state') : null,
+          connection: app ? app.getAttribute('data-test-connection-state') : null,
+          path: location.pathname, runs: window.__benchRuns,
+          charts: document.querySelectorAll('.js-plotly-plot').length,
+          drawn: document.querySelectorAll('.js-plotly-plot svg.main-svg').length,
+          exception: !!document.querySelector('[data-testid="stException"]')};
+}"""
+
+
 def selector_for(page: str) -> str:
     return CHART_SELECTOR if page in CHART_PAGES else METRIC_SELECTOR
 
@@ -188,22 +199,23 @@ async def _session(i: int, browser, base: str, start: asyncio.Event, timeout_ms:
     next_page = CHART_PAGES[(i + 1) % len(CHART_PAGES)]
     rec: dict = {"i": i, "open_page": first_page, "switch_to": next_page, "steps": {}}
     ctx = page = None
+    step, t0 = "setup", time.perf_counter()
     try:
         ctx, page = await _new_page(browser)
         await start.wait()
-        t0 = time.perf_counter()
+        step, t0 = "open", time.perf_counter()
         await page.goto(f"{base}/{first_page}", wait_until="commit", timeout=timeout_ms)
         await _wait_idle(page, runs=0, sel=CHART_SELECTOR, timeout_ms=timeout_ms)
         rec["steps"]["open"] = time.perf_counter() - t0
 
         runs = await page.evaluate("window.__benchRuns")
-        t0 = time.perf_counter()
+        step, t0 = "filter", time.perf_counter()
         rec["filter"] = await _change_filter(page, i, timeout_ms)
         await _wait_idle(page, runs=runs + 1, sel=CHART_SELECTOR, timeout_ms=timeout_ms)
         rec["steps"]["filter"] = time.perf_counter() - t0
 
         runs = await page.evaluate("window.__benchRuns")
-        t0 = time.perf_counter()
+        step, t0 = "switch", time.perf_counter()
         nav = page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=NAV_LABELS[next_page], exact=True)
         await nav.click(timeout=timeout_ms)
         await _wait_idle(page, runs=runs + 1, sel=CHART_SELECTOR, timeout_ms=timeout_ms, path="/" + next_page,
@@ -214,7 +226,14 @@ async def _session(i: int, browser, base: str, start: asyncio.Event, timeout_ms:
         rec["ok"] = True
     except Exception as exc:  # noqa: BLE001 - a failed session is counted, not fatal
         rec["ok"] = False
-        rec["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+        rec["failed_step"] = step
+        rec["failed_after_s"] = round(time.perf_counter() - t0, 1)
+        rec["error"] = f"{step}: {type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''}"
+        if page is not None:
+            try:
+                rec["state_at_failure"] = await asyncio.wait_for(page.evaluate(STATE_JS), 10)
+            except Exception:  # noqa: BLE001
+                pass
     rec["_ctx"] = ctx
     return rec
 
@@ -297,17 +316,21 @@ async def _concurrency(server: AppServer, n: int, browsers: int, timeout_ms: flo
         "rss_per_session_bytes": round(growth / n) if growth is not None else None,
         "rss_growth_per_50_sessions_bytes": round(growth * 50 / n) if growth is not None else None,
         "errors": sorted({r["error"] for r in records if not r.get("ok")})[:5],
+        "failed_steps": {st: sum(1 for r in records if r.get("failed_step") == st) for st in ("setup", "open", "filter", "switch")},
+        "failure_states": [r["state_at_failure"] for r in records if r.get("state_at_failure")][:5],
         "filters_used": sorted({r.get("filter", "") for r in records if r.get("filter")}),
     }
 
 
 def concurrency(levels=(10, 25, 50), timeout_s: float = 120.0, settle_s: float = 3.0) -> dict:
+    """One fresh server per level; ``timeout_s`` bounds every step of every session."""
     out = {"levels": {}, "scenario": (
         "each session: open a chart page (rotating funding/map/ownership/timeline/peers) -> wait for its chart; "
         "change a sidebar filter (even sessions toggle 'Include rumoured and expected claims', odd sessions pick a "
         "lender in 'Financier (lender)') -> wait for the rerun and the chart; click the next page in the sidebar nav "
         "-> wait for its chart. All sessions start together."
-    ), "note": "browser renderers, the Playwright driver and the app server share the same CPU cores"}
+    ), "note": "browser renderers, the Playwright driver and the app server share the same CPU cores",
+        "step_timeout_s": timeout_s}
     for n in levels:
         browsers = 1 if n <= 10 else 2
         with AppServer(f"concurrency-{n}") as server:

@@ -40,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=40, help="timed warm reruns per page (>= 30)")
     ap.add_argument("--cold-reps", type=int, default=5, help="cold loads per page")
     ap.add_argument("--levels", default="10,25,50", help="concurrent session counts")
+    ap.add_argument("--step-timeout", type=float, default=120.0, help="seconds each browser step may take")
     ap.add_argument("--export-reps", type=int, default=10, help="warm repetitions per download format")
     ap.add_argument("--quick", action="store_true", help="smoke run: few repetitions, 5 sessions")
     args = ap.parse_args(argv)
@@ -78,12 +79,12 @@ def main(argv: list[str] | None = None) -> int:
     if "cold" in only:
         from bench import browser
 
-        res["cold"] = section("cold", lambda: browser.cold(reps=args.cold_reps))
+        res["cold"] = section("cold", lambda: browser.cold(reps=args.cold_reps, timeout_s=args.step_timeout))
     if "concurrency" in only:
         from bench import browser
 
         levels = tuple(int(x) for x in args.levels.split(",") if x.strip())
-        res["concurrency"] = section("concurrency", lambda: browser.concurrency(levels=levels))
+        res["concurrency"] = section("concurrency", lambda: browser.concurrency(levels=levels, timeout_s=args.step_timeout))
 
     res["targets"] = report.targets(res)
     before_path = RESULTS / "before.json"

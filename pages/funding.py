@@ -32,7 +32,7 @@ shown, programmes = split_programmes(shown)
 if len(programmes):
     st.text("Programme-level figures (lending headroom, pooled letters of interest) are left out of this chart; see Peer deals.")
 amounts = aggregate.funding_by_financier(shown, stack_by=stack_by)
-fig = build_funding_by_financier(amounts, stack_by=stack_by, title=TITLES[view])
+fig = ui.cached_figure(("funding-by-lender", filters, view, stack_by), lambda: build_funding_by_financier(amounts, stack_by=stack_by, title=TITLES[view]), data=data)
 ui.chart_block(
     fig,
     key="funding-by-lender",
@@ -51,7 +51,7 @@ stack = aggregate.capital_stack(
     requirement=aggregate.preferred_value(data.kpis, KPI_REQUIREMENT),
 )
 ui.chart_block(
-    build_capital_stack(stack),
+    ui.cached_figure(("capital-stack", filters), lambda: build_capital_stack(stack), data=data),
     key="capital-stack",
     alt="Stacked bars comparing committed debt by seniority and equity by holder with the Phase 1 funding requirement; hatched segments are not yet committed.",
     table=stack,
@@ -75,7 +75,7 @@ if len(versions):
 else:
     disputed_table = versions
 ui.chart_block(
-    build_disputed_figures(versions),
+    ui.cached_figure(("disputed-figures", filters), lambda: build_disputed_figures(versions), data=data),
     key="disputed-figures",
     alt="Dot plot of the rival reported amounts for each disputed claim; the version used in totals is a filled diamond, the others open circles.",
     table=disputed_table,

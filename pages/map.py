@@ -29,7 +29,7 @@ card = [
     f"Financial close: {close.value}",
     f"Ownership: Barrick / Pakistan {split.value}",
 ]
-site_map = build_site_map(provinces, countries, data.places, data.routes, data.route_points, mine_card_lines=card)
+site_map = ui.cached_figure(("site-map", tuple(card)), lambda: build_site_map(provinces, countries, data.places, data.routes, data.route_points, mine_card_lines=card), data=data)
 places_table = tables.with_sources(data.places, data.sources)
 ui.chart_block(
     site_map,
@@ -55,7 +55,11 @@ world_names = dict(zip(world["iso_a3"], world["name"], strict=False))
 amounts["country_name"] = [tables.country_name(code, world_names) for code in amounts["iso3"]]
 national = amounts[~amounts["is_multilateral"]]
 ui.chart_block(
-    build_financier_map(national[["iso3", "country_name", "amount_usd", "n_claims"]], world, title="Lending to Reko Diq by home country of the financier"),
+    ui.cached_figure(
+        ("financier-map", filters),
+        lambda: build_financier_map(national[["iso3", "country_name", "amount_usd", "n_claims"]], world, title="Lending to Reko Diq by home country of the financier"),
+        data=data,
+    ),
     key="financier-countries",
     alt="World map shading the home countries of Reko Diq's lenders by the amount they lend, with the amount written on each shaded country.",
     table=amounts,

@@ -10,14 +10,14 @@ from rekodiq import headline, ui
 ctx = ui.page_context()
 data = ctx.data
 today = dt.date.today()
-tiles = [
+tiles = ui.cached(("overview-tiles", today), lambda: [
     ("Phase 1 capex", headline.kpi_tile(data, "phase1-capex")),
     ("Project debt sought", headline.kpi_tile(data, "debt-target")),
     ("Debt approved to date", headline.approved_debt_tile(data)),
     ("Financial close", headline.target_tile(data, "financial-close")),
     ("First production", headline.target_tile(data, "first-production")),
     ("Ownership in force: Barrick / Pakistan", headline.ownership_tile(data, today)),
-]
+], data=data)
 
 # 2/ HEADLINE
 st.title("Reko Diq: who pays, who owns, what happens when")
@@ -42,4 +42,4 @@ for row_start in (0, 3):
 
 # 4/ LATEST DEVELOPMENTS
 st.subheader("Latest developments")
-ui.table_block(headline.latest_developments(data), key="latest-developments", data=data, filters=ctx.filters)
+ui.table_block(ui.cached(("latest-developments",), lambda: headline.latest_developments(data), data=data), key="latest-developments", data=data, filters=ctx.filters)

@@ -24,7 +24,7 @@ ctx = ui.page_context()
 data, filters = ctx.data, ctx.filters
 today = dt.date.today()
 first_day = ot.first_stake_date(data.ownership) or dt.date(1993, 1, 1)
-periods = ot.ownership_periods(data.ownership, data.entities, today)
+periods = ui.cached(("ownership-periods", today), lambda: ot.ownership_periods(data.ownership, data.entities, today), data=data)
 colors = holder_colors(periods, holder_order(periods)) if len(periods) else {}
 
 st.title("Ownership")
@@ -46,12 +46,12 @@ st.text(
 )
 split_title = f"Who owns Reko Diq on {when.isoformat()}"
 ui.chart_block(
-    build_ownership_split(
+    ui.cached_figure(("ownership-split", when, today), lambda: build_ownership_split(
         stakes,
         title=split_title,
         subtitle="Stakes in force only · hatched = fully funded by another party · crossed = free-carried (pays nothing)",
         colors=colors,
-    ),
+    ), data=data),
     key="ownership-split",
     alt=f"Treemap of the ownership split in force on {when.isoformat()}: {len(stakes)} stakes, nested from the two sides through the holding companies to each holder, labelled with percent and basis.",
     table=ot.split_table(stakes, data.sources),
@@ -71,7 +71,7 @@ if len(free):
     col1.metric("Free-carried share of the project", ot.pct_text(float(free["stake_pct"].sum())))
     col2.metric("Share of the project that pays for equity", ot.pct_text(float(stakes["stake_pct"].sum() - free["stake_pct"].sum())))
 ui.chart_block(
-    build_funded_shares(stakes),
+    ui.cached_figure(("ownership-funded-shares", when), lambda: build_funded_shares(stakes), data=data),
     key="ownership-funded-shares",
     alt="Paired horizontal bars per stake: its percent of the project and its percent of the equity that is actually paid in; free-carried stakes pay nothing.",
     table=ot.split_table(stakes, data.sources)[["side", "vehicle", "holder", "stake_pct", "basis", "funded_share_pct", "stake_id", "source_ids", "source", "source_url"]],
@@ -92,11 +92,11 @@ context = context.assign(
     detail=context["title"],
 )[["date", "label", "detail"]]
 ui.chart_block(
-    build_ownership_history(
+    ui.cached_figure(("ownership-history", today), lambda: build_ownership_history(
         periods,
         ot.ownership_changes(periods),
         context,
-    ),
+    ), data=data),
     key="ownership-history",
     alt=f"Stacked step bar chart of the stakes in force by holder from {periods['start'].min():%Y} to {today.year}, with the dates the split changed marked above it." if len(periods) else "Empty chart: no stakes in force.",
     table=ot.history_table(periods, data.sources),
@@ -112,7 +112,7 @@ st.text(
 )
 others = ot.other_stakes(data.ownership, data.entities, data.sources)
 ui.chart_block(
-    build_rumoured_stakes(others),
+    ui.cached_figure(("ownership-rumoured",), lambda: build_rumoured_stakes(others), data=data),
     key="ownership-rumoured",
     alt=f"Hatched horizontal bars for {len(others)} rumoured or proposed stakes, each labelled with its status and first report date; none is in force.",
     table=others,

@@ -83,7 +83,7 @@ st.caption(
 )
 amounts = peers.deal_amounts(single, names)
 ui.chart_block(
-    peers.build_peer_amounts(amounts, log_x=axis == "log"),
+    ui.cached_figure(("peer-deal-amounts", filters, hosts, include_rd, axis), lambda: peers.build_peer_amounts(amounts, log_x=axis == "log"), data=data),
     key="peer-deal-amounts",
     alt=(
         f"Dot chart of {len(amounts)} peer deals with a counted USD amount, grouped by host country; marker colour is the lender "
@@ -99,7 +99,7 @@ st.subheader("When did each deal reach its status?")
 st.caption("Every selected claim, including cooperation frameworks and supply deals that carry no money amount.")
 timeline = peers.deal_timeline(deals, names)
 ui.chart_block(
-    peers.build_peer_timeline(timeline),
+    ui.cached_figure(("peer-deal-timeline", filters, hosts, include_rd), lambda: peers.build_peer_timeline(timeline), data=data),
     key="peer-deal-timeline",
     alt=(
         f"Timeline of {len(timeline)} peer deals by status date, grouped by host country; shape is the status, colour the lender "

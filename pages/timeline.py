@@ -42,7 +42,11 @@ st.text(
     "choose '2022 onward' to spread them out, or drag across the chart to zoom (double-click to reset)."
 )
 ui.chart_block(
-    build_timeline(milestones, events, today=today, x_range=x_range, title=TITLES.get(filters.project, TITLES["reko-diq"])),
+    ui.cached_figure(
+        ("timeline", filters, window, today),
+        lambda: build_timeline(milestones, events, today=today, x_range=x_range, title=TITLES.get(filters.project, TITLES["reko-diq"])),
+        data=data,
+    ),
     key="timeline",
     alt=f"Timeline with two rows sharing one date axis: {len(milestones)} milestones by category, marker symbol by status, and {len(events)} financing claims by financier at their status date, symbol by claim status.",
     table=ot.timeline_table(milestones, events, data.sources),
@@ -67,7 +71,7 @@ keys = st.multiselect(
 )
 slip = ot.slippage_rows(data.milestone_targets, data.sources, tuple(k for k in available if k in keys))
 ui.chart_block(
-    build_slippage(slip, title="How the target dates moved"),
+    ui.cached_figure(("target-slippage", tuple(sorted(keys))), lambda: build_slippage(slip, title="How the target dates moved"), data=data),
     key="target-slippage",
     alt="Line chart of target dates against the date each target was stated, one line per milestone; deferred targets without a date are marked in a band at the top.",
     table=ot.slippage_table(slip, data.sources),

@@ -377,6 +377,23 @@ def _label_box(x: float, y: float, w: float, h: float, half: float, sx: int, sy:
     return (x0, y0, x1, y1)
 
 
+def _route_obstacles(fig: go.Figure, px_per_degree: float, ratio: float) -> list[tuple]:
+    """Small pixel boxes every few pixels along each route line, so labels avoid the lines."""
+    boxes = []
+    for trace in fig.data:
+        if trace.name is None or not (trace.meta and "route_id" in trace.meta):
+            continue
+        pts = list(zip(trace.x, trace.y))
+        for (x0, y0), (x1, y1) in zip(pts[:-1], pts[1:]):
+            ax, ay = x0 * px_per_degree, y0 * px_per_degree * ratio
+            bx, by = x1 * px_per_degree, y1 * px_per_degree * ratio
+            steps = max(int(math.hypot(bx - ax, by - ay) / 6), 1)
+            for k in range(steps + 1):
+                cx, cy = ax + (bx - ax) * k / steps, ay + (by - ay) * k / steps
+                boxes.append((cx - 2, cy - 2, cx + 2, cy + 2))
+    return boxes
+
+
 def place_labels(
     lon: Sequence[float],
     lat: Sequence[float],
@@ -675,18 +692,7 @@ def build_site_map(
         w, h = _text_px(plain, size)
         cx, cy = lon * px_per_degree, lat * px_per_degree * ratio
         obstacles.append((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
-    # Route lines are obstacles too: small boxes every few pixels along each line.
-    for trace in fig.data:
-        if trace.name is None or not (trace.meta and "route_id" in trace.meta):
-            continue
-        pts = list(zip(trace.x, trace.y))
-        for (x0, y0), (x1, y1) in zip(pts[:-1], pts[1:]):
-            ax, ay = x0 * px_per_degree, y0 * px_per_degree * ratio
-            bx, by = x1 * px_per_degree, y1 * px_per_degree * ratio
-            steps = max(int(math.hypot(bx - ax, by - ay) / 6), 1)
-            for k in range(steps + 1):
-                cx, cy = ax + (bx - ax) * k / steps, ay + (by - ay) * k / steps
-                obstacles.append((cx - 2, cy - 2, cx + 2, cy + 2))
+    obstacles.extend(_route_obstacles(fig, px_per_degree, ratio))
     fig.add_trace(
         go.Scatter(
             x=label_x, y=label_y, mode="text", text=label_text,
@@ -922,18 +928,6 @@ def build_financier_map(
         label_y.append(float(country["label_lat"].iloc[0]))
         label_text.append(amount_text)
         label_hover.append(hover)
-    # Route lines are obstacles too: small boxes every few pixels along each line.
-    for trace in fig.data:
-        if trace.name is None or not (trace.meta and "route_id" in trace.meta):
-            continue
-        pts = list(zip(trace.x, trace.y))
-        for (x0, y0), (x1, y1) in zip(pts[:-1], pts[1:]):
-            ax, ay = x0 * px_per_degree, y0 * px_per_degree * ratio
-            bx, by = x1 * px_per_degree, y1 * px_per_degree * ratio
-            steps = max(int(math.hypot(bx - ax, by - ay) / 6), 1)
-            for k in range(steps + 1):
-                cx, cy = ax + (bx - ax) * k / steps, ay + (by - ay) * k / steps
-                obstacles.append((cx - 2, cy - 2, cx + 2, cy + 2))
     fig.add_trace(
         go.Scatter(
             x=label_x, y=label_y, mode="text", text=label_text,

@@ -13,7 +13,8 @@ from rekodiq.filters import PSEUDO_COUNTRIES
 
 def source_lookup(sources: pd.DataFrame) -> dict[str, tuple[str, str, str]]:
     """source_id -> (url, publisher, grade)."""
-    return {r.source_id: (r.url, r.publisher, r.grade) for r in sources.itertuples(index=False)}
+    # zip over the columns: itertuples builds a namedtuple class on every call (~1 ms each).
+    return dict(zip(sources["source_id"], zip(sources["url"], sources["publisher"], sources["grade"], strict=True), strict=True))
 
 
 def _ids(value: str) -> list[str]:

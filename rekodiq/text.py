@@ -28,4 +28,5 @@ def plotly_safe(value: object, max_chars: int = MAX_LABEL_CHARS) -> str:
     if len(text) > max_chars:
         text = text[: max_chars - 1] + "…"
     # The dollar sign is written as an HTML entity: Plotly shows "$", MathJax sees no delimiter.
-    return html.escape(text, quote=True).replace("$", "&#36;")
+    # Plotly decodes numeric entities but not "&quot;", so the double quote is written as "&#34;".
+    return html.escape(text, quote=True).replace("&quot;", "&#34;").replace("$", "&#36;")

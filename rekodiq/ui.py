@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -70,9 +71,30 @@ def geo_layers() -> tuple:
     return _geo_layers(str(data_dir()))
 
 
+COMPACT_MIN_POINTS = 500  # x/y lists at least this long (map outlines) are stored as float32
+
+
+def _compact_coordinates(spec: dict) -> dict:
+    """Store long numeric ``x``/``y`` lists (map outlines, ``None`` between rings) as float32 arrays.
+
+    Plotly sends them as base64 typed arrays, ``None`` becomes NaN (a gap, as before), and the
+    figure is rebuilt and serialised per rerun without walking ~40,000 Python floats; float32
+    keeps coordinates to about a metre. Short lists (bar values, dates, labels) are left alone.
+    """
+    for trace in spec.get("data", ()):
+        for axis in ("x", "y"):
+            values = trace.get(axis)
+            if isinstance(values, list) and len(values) >= COMPACT_MIN_POINTS and all(
+                v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in values
+            ):
+                trace[axis] = np.array(values, dtype=np.float64).astype(np.float32)
+    return spec
+
+
 @st.cache_data(max_entries=256, ttl=3600, show_spinner=False)
 def _figure_spec(key: tuple, _build) -> dict:
-    return _build().to_dict()
+    return _compact_coordinates(_build().to_dict())
+
 
 
 def cached_figure(key: tuple, build, *, data: Dataset) -> go.Figure:
@@ -86,6 +108,20 @@ def cached_figure(key: tuple, build, *, data: Dataset) -> go.Figure:
     """
     spec = _figure_spec((str(data_dir()), data.version, str(data.last_updated), *key), build)
     return go.Figure(spec, _validate=False)
+
+
+@st.cache_data(max_entries=256, ttl=3600, show_spinner=False)
+def _derived(key: tuple, _compute):
+    return _compute()
+
+
+def cached(key: tuple, compute, *, data: Dataset):
+    """``compute()`` (pure, from the dataset and the values in ``key``), once per key and data version.
+
+    For aggregates a page derives the same way on every rerun (the ownership periods, the
+    headline tiles). Same rules for ``key`` as :func:`cached_figure`; every call returns a copy.
+    """
+    return _derived((str(data_dir()), data.version, str(data.last_updated), *key), compute)
 
 
 @dataclass(frozen=True)

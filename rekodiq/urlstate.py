@@ -47,22 +47,32 @@ def excerpt(value: str) -> str:
     return printable[:EXCERPT_CHARS] + ("…" if len(printable) > EXCERPT_CHARS else "")
 
 
-def _match_many(key: str, values: Sequence[str], allowed: Sequence[str], by_slug: bool, notices: list[str]) -> tuple[str, ...]:
+def match_values(key: str, values: Sequence[str], allowed: Sequence[str], *, by_slug: bool = True, what: str = "value") -> tuple[tuple[str, ...], list[str]]:
+    """Allow-list URL values: the matching options (case-insensitive, slugs too if ``by_slug``),
+    in first-seen order without repeats, and plain-text notices for what was ignored."""
     lookup: dict[str, str] = {}
     for option in allowed:
         lookup[option.casefold()] = option
         if by_slug:
             lookup[slug(option)] = option
     chosen: list[str] = []
-    for value in values[:MAX_VALUES_PER_KEY]:
+    notices: list[str] = []
+    for value in list(values)[:MAX_VALUES_PER_KEY]:
+        value = str(value)
         option = lookup.get(value.strip().casefold()) if len(value) <= MAX_VALUE_CHARS else None
         if option is None:
-            notices.append(f"{key}: unknown value '{excerpt(value)}' ignored")
+            notices.append(f"{key}: unknown {what} '{excerpt(value)}' ignored")
         elif option not in chosen:
             chosen.append(option)
     if len(values) > MAX_VALUES_PER_KEY:
         notices.append(f"{key}: only the first {MAX_VALUES_PER_KEY} values were read")
-    return tuple(chosen)
+    return tuple(chosen), notices
+
+
+def _match_many(key: str, values: Sequence[str], allowed: Sequence[str], by_slug: bool, notices: list[str]) -> tuple[str, ...]:
+    chosen, more = match_values(key, values, allowed, by_slug=by_slug)
+    notices.extend(more)
+    return chosen
 
 
 def _one(key: str, values: Sequence[str], notices: list[str]) -> str | None:
@@ -73,16 +83,24 @@ def _one(key: str, values: Sequence[str], notices: list[str]) -> str | None:
     return values[-1]
 
 
-def _flag(key: str, values: Sequence[str], notices: list[str]) -> bool:
+def parse_flag(key: str, values: Sequence[str], *, fallback: str = "default used") -> tuple[bool, list[str]]:
+    """An on/off URL value (the last one wins); anything else is off, with a notice."""
+    notices: list[str] = []
     value = _one(key, values, notices)
     if value is None:
-        return False
+        return False, notices
     word = value.strip().casefold()
     if word in TRUE_WORDS:
-        return True
+        return True, notices
     if word not in FALSE_WORDS:
-        notices.append(f"{key}: '{excerpt(value)}' is not on/off, default used")
-    return False
+        notices.append(f"{key}: '{excerpt(value)}' is not on/off, {fallback}")
+    return False, notices
+
+
+def _flag(key: str, values: Sequence[str], notices: list[str]) -> bool:
+    value, more = parse_flag(key, values)
+    notices.extend(more)
+    return value
 
 
 def _date(key: str, values: Sequence[str], options: FilterOptions, notices: list[str]) -> dt.date | None:

@@ -235,7 +235,7 @@ def test_parse_hosts_allow_list():
 def test_parse_flag():
     assert peers.parse_flag("rd", []) == (False, [])
     assert peers.parse_flag("rd", ["1"]) == (True, [])
-    assert peers.parse_flag("rd", ["on", "off"]) == (False, [])
+    assert peers.parse_flag("rd", ["on", "off"]) == (False, ["rd: given 2 times, the last value was used"])
     value, notices = peers.parse_flag("rd", ["maybe"])
     assert value is False and notices and "maybe" in notices[0]
 

@@ -22,7 +22,8 @@ from rekodiq.filters import LAPSED_STATUSES, PSEUDO_COUNTRIES, REKO_DIQ, STATUS_
 from rekodiq.tables import claims_table
 from rekodiq.text import plotly_safe
 from rekodiq.theme import PALETTE
-from rekodiq.urlstate import FALSE_WORDS, MAX_VALUE_CHARS, MAX_VALUES_PER_KEY, TRUE_WORDS, excerpt
+from rekodiq import urlstate
+from rekodiq.urlstate import match_values
 
 # Page-level URL parameters (registered in ``urlstate.PAGE_KEYS``): the host-country filter
 # (``?host=CHL&host=PER``) and whether Reko Diq's own claims are added (``?rd=1``).
@@ -70,32 +71,12 @@ def parse_hosts(values: Sequence[str], allowed: Sequence[str]) -> tuple[tuple[st
     Returns the matched codes (first occurrence order, no duplicates) and plain-text notices
     for what was ignored; a notice quotes at most a short, printable excerpt of the value.
     """
-    lookup = {code.casefold(): code for code in allowed}
-    chosen: list[str] = []
-    notices: list[str] = []
-    for value in list(values)[:MAX_VALUES_PER_KEY]:
-        value = str(value)
-        code = lookup.get(value.strip().casefold()) if len(value) <= MAX_VALUE_CHARS else None
-        if code is None:
-            notices.append(f"{HOST_PARAM}: unknown host country '{excerpt(value)}' ignored")
-        elif code not in chosen:
-            chosen.append(code)
-    if len(values) > MAX_VALUES_PER_KEY:
-        notices.append(f"{HOST_PARAM}: only the first {MAX_VALUES_PER_KEY} values were read")
-    return tuple(chosen), notices
+    return match_values(HOST_PARAM, values, allowed, by_slug=False, what="host country")
 
 
 def parse_flag(param: str, values: Sequence[str]) -> tuple[bool, list[str]]:
     """An on/off URL value (the last one wins); anything else is off, with a notice."""
-    if not values:
-        return False, []
-    value = str(values[-1])
-    word = value.strip().casefold()
-    if word in TRUE_WORDS:
-        return True, []
-    if word in FALSE_WORDS:
-        return False, []
-    return False, [f"{param}: '{excerpt(value)}' is not on/off, off used"]
+    return urlstate.parse_flag(param, values, fallback="off used")
 
 
 # --------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ tests/test_hostile_urls.py): :func:`init_worker` puts the repository and tests/ 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import time
 from pathlib import Path
@@ -24,13 +25,11 @@ _baselines: dict[str, dict] = {}
 
 
 def init_worker() -> None:
+    os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # mutes the bare-mode "missing ScriptRunContext" warning
     for path in (str(ROOT), str(TESTS)):
         if path not in sys.path:
             sys.path.insert(0, path)
     import conftest  # noqa: F401  (patches PagesManager for AppTest; see tests/conftest.py)
-    from streamlit import logger
-
-    logger.set_log_level("error")  # bare-mode "missing ScriptRunContext" warnings, once per session
 
 
 def _markdown_values(at) -> list[str]:
