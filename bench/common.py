@@ -106,6 +106,16 @@ def rss_bytes(pid: int) -> int | None:
     return None
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of one process (all its threads) from /proc."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def _version(module: str) -> str | None:
     try:
         from importlib.metadata import version
@@ -182,7 +192,12 @@ class AppServer:
             "--server.port", str(self.port), "--server.headless", "true", "--server.address", "127.0.0.1",
             "--browser.gatherUsageStats", "false",
         ]
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
+        # BENCH_SERVER_ENV="MALLOC_ARENA_MAX=2 ..." adds environment variables to every app server (experiments).
+        env = dict(os.environ)
+        for item in os.environ.get("BENCH_SERVER_ENV", "").split():
+            name, _, value = item.partition("=")
+            env[name] = value
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
         AppServer._live.append(self)
         deadline = time.monotonic() + timeout_s
         while True:
@@ -205,6 +220,9 @@ class AppServer:
 
     def rss(self) -> int | None:
         return rss_bytes(self.proc.pid)
+
+    def cpu(self) -> float | None:
+        return cpu_seconds(self.proc.pid)
 
     def stop(self) -> None:
         if self.proc.poll() is None:

@@ -6,7 +6,8 @@
     python -m bench.run --quick            # fewer repetitions (smoke run; not for the README)
 
 Sections: warm (AppTest reruns + payload), cold (browser cold loads), concurrency (10/25/50
-browser sessions), export (PNG/SVG/CSV/XLSX). See bench/README.md.
+browser sessions), protocol (the same sessions through Streamlit's websocket protocol, no
+browser), export (PNG/SVG/CSV/XLSX). See bench/README.md.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ if __package__ in (None, ""):
 from bench import report  # noqa: E402
 from bench.common import RESULTS, ROOT, loadavg, log, machine_info  # noqa: E402
 
-SECTIONS = ("warm", "cold", "concurrency", "export")
+SECTIONS = ("warm", "cold", "concurrency", "protocol", "export")
 
 
 def _write(path: Path, text: str) -> None:
@@ -53,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
 
     os.chdir(ROOT)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    res: dict = {"machine": machine_info(), "sections": only, "durations_s": {}, "loadavg_after": {}}
+    res: dict = {"machine": machine_info(), "sections": only, "durations_s": {}, "loadavg_after": {},
+                 "server_env": os.environ.get("BENCH_SERVER_ENV", "")}
     log(f"machine: {res['machine']['cpu_count']} cores, load {res['machine']['loadavg_at_start']}")
 
     def section(name, fn):
@@ -80,6 +82,11 @@ def main(argv: list[str] | None = None) -> int:
         from bench import browser
 
         res["cold"] = section("cold", lambda: browser.cold(reps=args.cold_reps, timeout_s=args.step_timeout))
+    levels = tuple(int(x) for x in args.levels.split(",") if x.strip())
+    if "protocol" in only:
+        from bench import protocol
+
+        res["protocol"] = section("protocol", lambda: protocol.concurrency(levels=levels, timeout_s=args.step_timeout))
     if "concurrency" in only:
         from bench import browser
 

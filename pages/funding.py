@@ -31,7 +31,7 @@ shown = claims if instruments is None else claims[claims["instrument"].isin(inst
 shown, programmes = split_programmes(shown)
 if len(programmes):
     st.text("Programme-level figures (lending headroom, pooled letters of interest) are left out of this chart; see Peer deals.")
-amounts = aggregate.funding_by_financier(shown, stack_by=stack_by)
+amounts = ui.cached(("funding-amounts", filters, view, stack_by), lambda: aggregate.funding_by_financier(shown, stack_by=stack_by), data=data)
 fig = ui.cached_figure(("funding-by-lender", filters, view, stack_by), lambda: build_funding_by_financier(amounts, stack_by=stack_by, title=TITLES[view]), data=data)
 ui.chart_block(
     fig,
@@ -45,11 +45,11 @@ ui.chart_block(
 # 3/ CAPITAL STACK (Reko Diq only: the stack is the project's own)
 st.subheader("Capital stack")
 rd_claims = filter_claims(data.financing, filters, project="reko-diq")
-stack = aggregate.capital_stack(
+stack = ui.cached(("capital-stack-rows", filters), lambda: aggregate.capital_stack(
     rd_claims,
     debt_target=aggregate.preferred_value(data.kpis, KPI_DEBT_TARGET),
     requirement=aggregate.preferred_value(data.kpis, KPI_REQUIREMENT),
-)
+), data=data)
 ui.chart_block(
     ui.cached_figure(("capital-stack", filters), lambda: build_capital_stack(stack), data=data),
     key="capital-stack",
@@ -61,7 +61,7 @@ ui.chart_block(
 
 # 4/ DISPUTED FIGURES
 st.subheader("Where sources disagree")
-versions = aggregate.disputed_groups(claims)
+versions = ui.cached(("disputed-groups", filters), lambda: aggregate.disputed_groups(claims), data=data)
 if len(versions):
     versions = versions.assign(
         label=versions["financier"] + " · " + versions["instrument"],
@@ -87,7 +87,7 @@ ui.chart_block(
 st.subheader("Claims ledger")
 st.text(f"{len(claims)} claims match the filters; {int(claims['counts_in_totals'].sum())} count in totals.")
 ui.table_block(
-    tables.claims_table(claims, data.sources),
+    ui.cached(("claims-ledger", filters), lambda: tables.claims_table(claims, data.sources), data=data),
     key="claims-ledger",
     data=data,
     filters=filters,

@@ -18,19 +18,21 @@ st.title("Balochistan map")
 # 2/ SITE MAP
 st.subheader("The mine, the towns and the routes to the sea")
 ui.active_filters(filters, applies="no-project")
-debt = headline.approved_debt_tile(data)
-close = headline.target_tile(data, "financial-close")
-split = headline.ownership_tile(data, data.last_updated)
-card = [
+debt, close, split = ui.cached(
+    ("map-tiles",),
+    lambda: (headline.approved_debt_tile(data), headline.target_tile(data, "financial-close"), headline.ownership_tile(data, data.last_updated)),
+    data=data,
+)
+card = ui.cached(("map-card", filters), lambda: [
     "Reko Diq copper-gold project, Chagai district",
     f"Phase 1 capex: {headline.kpi_tile(data, 'phase1-capex').value}",
     f"Debt approved to date: {debt.value} of {headline.kpi_tile(data, 'debt-target').value} sought",
     f"Counted lending under the filters: USD {aggregate.total(lending):,.0f} m",
     f"Financial close: {close.value}",
     f"Ownership: Barrick / Pakistan {split.value}",
-]
+], data=data)
 site_map = ui.cached_figure(("site-map", tuple(card)), lambda: build_site_map(provinces, countries, data.places, data.routes, data.route_points, mine_card_lines=card), data=data)
-places_table = tables.with_sources(data.places, data.sources)
+places_table = ui.cached(("places-table",), lambda: tables.with_sources(data.places, data.sources), data=data)
 ui.chart_block(
     site_map,
     key="balochistan-map",
@@ -50,7 +52,7 @@ with st.expander("Routes"):
 # 3/ FINANCIER COUNTRIES
 st.subheader("Where the lending comes from")
 st.text("Loans, export-credit cover and guarantees for Reko Diq that count in totals, by the financier's home country, under the active filters.")
-amounts = aggregate.country_amounts(lending)
+amounts = ui.cached(("country-amounts", filters), lambda: aggregate.country_amounts(lending), data=data)
 world_names = dict(zip(world["iso_a3"], world["name"], strict=False))
 amounts["country_name"] = [tables.country_name(code, world_names) for code in amounts["iso3"]]
 national = amounts[~amounts["is_multilateral"]]

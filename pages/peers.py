@@ -66,7 +66,7 @@ hosts = tuple(st.session_state[K_HOST])
 _sync_url(peers.HOST_PARAM, list(hosts))
 _sync_url(peers.RD_PARAM, ["1"] if include_rd else [])
 
-deals = peers.select_deals(data.financing, filters, hosts=hosts, include_reko_diq=include_rd)
+deals = ui.cached(("peer-deals", filters, hosts, include_rd), lambda: peers.select_deals(data.financing, filters, hosts=hosts, include_reko_diq=include_rd), data=data)
 single, programmes = peers.split_programmes(deals)
 names = ui.COUNTRY_NAMES
 
@@ -81,7 +81,7 @@ st.caption(
     "to a dot. Switch the amount axis to log to compare small and large deals. Frameworks and supply deals without an amount "
     "appear in the timeline below."
 )
-amounts = peers.deal_amounts(single, names)
+amounts = ui.cached(("peer-amounts", filters, hosts, include_rd), lambda: peers.deal_amounts(single, names), data=data)
 ui.chart_block(
     ui.cached_figure(("peer-deal-amounts", filters, hosts, include_rd, axis), lambda: peers.build_peer_amounts(amounts, log_x=axis == "log"), data=data),
     key="peer-deal-amounts",
@@ -97,7 +97,7 @@ ui.chart_block(
 # 3/ EVERY DEAL BY DATE (including those without an amount)
 st.subheader("When did each deal reach its status?")
 st.caption("Every selected claim, including cooperation frameworks and supply deals that carry no money amount.")
-timeline = peers.deal_timeline(deals, names)
+timeline = ui.cached(("peer-timeline", filters, hosts, include_rd), lambda: peers.deal_timeline(deals, names), data=data)
 ui.chart_block(
     ui.cached_figure(("peer-deal-timeline", filters, hosts, include_rd), lambda: peers.build_peer_timeline(timeline), data=data),
     key="peer-deal-timeline",
@@ -129,5 +129,5 @@ else:
 st.subheader("Peer deals ledger")
 st.text(f"{len(deals)} claims match the filters; {int(deals['counts_in_totals'].sum()) if len(deals) else 0} count in totals.")
 ui.table_block(
-    peers.deals_table(deals, data.sources), key="peer-deals", data=data, filters=filters, column_config={"source_url": SOURCE_LINK},
+    ui.cached(("peer-ledger", filters, hosts, include_rd), lambda: peers.deals_table(deals, data.sources), data=data), key="peer-deals", data=data, filters=filters, column_config={"source_url": SOURCE_LINK},
 )

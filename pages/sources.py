@@ -42,7 +42,7 @@ col_b.metric("Grade B sources", counts.get("B", 0), border=True, help="Major new
 col_c.metric("Grade C sources", counts.get("C", 0), border=True, help="Aggregator, blog or a copy of unclear standing")
 col_mirror.metric("Mirrored pages", int(data.sources["is_mirror"].sum()), border=True, help="Pages that reproduce another publisher's text")
 ui.table_block(
-    method.sources_table(data.sources),
+    ui.cached(("sources-table",), lambda: method.sources_table(data.sources), data=data),
     key="sources",
     data=data,
     filters=filters,
@@ -62,7 +62,7 @@ st.markdown(
 )
 st.subheader("Judgement calls")
 ui.table_block(
-    method.judgements_table(data.judgements, data.sources), key="judgements", data=data, filters=filters,
+    ui.cached(("judgements-table",), lambda: method.judgements_table(data.judgements, data.sources), data=data), key="judgements", data=data, filters=filters,
     column_config={
         "source_url": SOURCE_LINK,
         "topic": st.column_config.TextColumn("topic", width="medium"),
@@ -72,11 +72,11 @@ ui.table_block(
     },
 )
 st.subheader("Financing claims with more than one version")
-disputed = method.disputed_claims_table(data.financing, data.sources)
+disputed = ui.cached(("disputed-claims-table",), lambda: method.disputed_claims_table(data.financing, data.sources), data=data)
 st.text(f"{disputed['claim_group'].nunique()} claim groups, {len(disputed)} versions; the counted version of each group is listed first.")
 ui.table_block(disputed, key="claim-versions", data=data, filters=filters, column_config={"source_url": SOURCE_LINK})
 st.subheader("Headline figures with more than one version")
-kpi_versions = method.kpi_versions_table(data.kpis, data.sources)
+kpi_versions = ui.cached(("kpi-versions-table",), lambda: method.kpi_versions_table(data.kpis, data.sources), data=data)
 st.text(f"{kpi_versions['kpi'].nunique()} figures, {len(kpi_versions)} versions; the preferred version of each is listed first.")
 ui.table_block(kpi_versions, key="kpi-versions", data=data, filters=filters, column_config={"source_url": SOURCE_LINK})
 
@@ -126,6 +126,6 @@ with st.columns([3, 2])[0]:
 st.subheader("Data dictionary")
 st.text("One row per column of every file: type, unit, allowed values and what it means.")
 ui.table_block(
-    method.dictionary_table(data.dictionary), key="data-dictionary", data=data, filters=filters,
+    ui.cached(("dictionary-table",), lambda: method.dictionary_table(data.dictionary), data=data), key="data-dictionary", data=data, filters=filters,
     column_config={"description": st.column_config.TextColumn("description", width="large")},
 )

@@ -21,9 +21,9 @@ TITLES = {
 ctx = ui.page_context()
 data, filters = ctx.data, ctx.filters
 today = dt.date.today()
-milestones = ot.milestone_points(ot.filter_milestones(data.milestones, filters), data.sources)
+milestones = ui.cached(("milestone-points", filters), lambda: ot.milestone_points(ot.filter_milestones(data.milestones, filters), data.sources), data=data)
 claims = filter_claims(data.financing, filters)
-events = ot.finance_events(claims, data.sources)
+events = ui.cached(("finance-events", filters), lambda: ot.finance_events(claims, data.sources), data=data)
 
 st.title("Timeline")
 ui.active_filters(filters)
@@ -49,7 +49,7 @@ ui.chart_block(
     ),
     key="timeline",
     alt=f"Timeline with two rows sharing one date axis: {len(milestones)} milestones by category, marker symbol by status, and {len(events)} financing claims by financier at their status date, symbol by claim status.",
-    table=ot.timeline_table(milestones, events, data.sources),
+    table=ui.cached(("timeline-table", filters), lambda: ot.timeline_table(milestones, events, data.sources), data=data),
     data=data,
     filters=filters,
 )
@@ -69,7 +69,7 @@ keys = st.multiselect(
     format_func=lambda k: labels.get(k, k),
     key="tl_slip_keys",
 )
-slip = ot.slippage_rows(data.milestone_targets, data.sources, tuple(k for k in available if k in keys))
+slip = ui.cached(("slippage-rows", tuple(sorted(keys))), lambda: ot.slippage_rows(data.milestone_targets, data.sources, tuple(k for k in available if k in keys)), data=data)
 ui.chart_block(
     ui.cached_figure(("target-slippage", tuple(sorted(keys))), lambda: build_slippage(slip, title="How the target dates moved"), data=data),
     key="target-slippage",

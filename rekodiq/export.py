@@ -201,6 +201,8 @@ def neutralise(text: str) -> str:
     """One text cell made inert for spreadsheets (see the module contract)."""
     if not text:
         return text
+    if "\n" not in text and "\r" not in text:  # one line (most cells): the same rule, without the split
+        return "'" + text if _starts_dangerously(text) else text
     segments = _LINE_BREAK.split(text)
     for i in range(0, len(segments), 2):  # even indices are lines, odd ones the line breaks
         if _starts_dangerously(segments[i]):

@@ -8,6 +8,7 @@ Dataset and URL text never reaches Markdown here: it is shown through ``st.dataf
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,9 +44,15 @@ def _load(folder: str) -> LoadResult:
     return load_dataset(Path(folder))
 
 
+_RUN = threading.local()  # the copy app.py loaded in this script run (page_context reuses it)
+
+
 def load() -> LoadResult:
-    """The validated dataset from the data folder in use (cached per folder)."""
-    return _load(str(data_dir()))
+    """The validated dataset from the data folder in use (cached per folder; a fresh copy per call)."""
+    folder = str(data_dir())
+    result = _load(folder)
+    _RUN.loaded = (folder, result)
+    return result
 
 
 @st.cache_data(max_entries=2, ttl=3600, show_spinner=False)
@@ -280,7 +287,8 @@ def url_notices() -> None:
 
 def page_context() -> PageContext:
     """The validated dataset and current filters, for a page script."""
-    result = load()
+    loaded, _RUN.loaded = getattr(_RUN, "loaded", None), None
+    result = loaded[1] if loaded and loaded[0] == str(data_dir()) else load()  # one copy per run, not two
     assert result.dataset is not None, "app.py shows the error page before any page runs"
     return PageContext(result.dataset, filters_from_state(), options_for())
 

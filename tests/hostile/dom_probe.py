@@ -41,3 +41,15 @@ CANARY_JS = r"""() => {
     for (const w of wins) { try { if (w && typeof w.__pwned !== 'undefined') seen.push(String(w.__pwned)); } catch (e) {} }
     return seen;
 }"""
+# Dataset text inside a Plotly hovertemplate/texttemplate: a "%{...}" in the data would be
+# evaluated as a template field. Data belongs in customdata/text, referenced by the template.
+TEMPLATED_DATA_JS = r"""() => { const out = [];
+    document.querySelectorAll('.js-plotly-plot').forEach((gd, g) => (gd.data || []).forEach((trace, t) => {
+        for (const attr of ['hovertemplate', 'texttemplate']) {
+            const v = trace[attr];
+            (Array.isArray(v) ? v : [v]).forEach(s => {
+                if (typeof s === 'string' && /ZQ\d{3}/.test(s)) out.push(`chart ${g} trace ${t} (${trace.name || ''}) ${attr}: ${s.slice(0, 120)}`);
+            });
+        }
+    }));
+    return out; }"""

@@ -26,12 +26,14 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
+import urllib.parse
 import zlib
 from dataclasses import dataclass, field
 
 from hostile.payloads import url_strings
 
 MAX_VALUES, MAX_CHARS = 50, 200
+QUERY_MAX_CHARS, QUERY_MAX_FIELDS = 512 * 1024, 1000  # Streamlit's own limits on the whole query string
 FIRM_STATUSES = ("announced", "board-approved", "signed", "disbursed")
 NOT_FIRM = ("rumoured", "expected", "cancelled", "not concluded", "Rumoured")
 PROJECTS = ("reko-diq", "peers", "all")
@@ -79,7 +81,7 @@ class Case:
     query: dict[str, list[str]]
     expect_state: dict[str, object]
     expect_page_state: dict[str, object]
-    expect_url: dict[str, list[str]]
+    expect_url: dict[str, list[str]] | None  # None: not checked
     notice: bool
     hostile: list[str]
     strict_quiet: bool = True  # no notice may appear when nothing was ignored
@@ -455,7 +457,20 @@ def expect(page: str, cid: str, atoms: list[Atom], o: Options, low: dt.date, hig
         state["flt_from"] = state["flt_to"] = None
         notice = True
     query = {a.key: list(a.values) for a in atoms}
+    if streamlit_drops(query):
+        # Streamlit ignores the whole query string before the app sees it (no notice possible).
+        state = {k: (list(v) if isinstance(v, list) else v) for k, v in DEFAULTS.items()}
+        page_state = dict(PAGE_DEFAULTS.get(page, {}))
+        # The address keeps what the visitor typed (nothing was read, so nothing is rewritten).
+        return Case(page, cid, query, state, page_state, None, False, hostile, strict_quiet=False, labels=[*labels, "dropped-by-streamlit"])
     return Case(page, cid, query, state, page_state, canonical_url(state), notice, hostile, strict_quiet=quiet and not notice, labels=labels)
+
+
+def streamlit_drops(query: dict[str, list[str]]) -> bool:
+    """Streamlit discards a query string over 512 Ki characters or 1,000 fields
+    (streamlit.runtime.state.query_params.sanitize_query_string)."""
+    text = urllib.parse.urlencode(query, doseq=True)
+    return len(text) > QUERY_MAX_CHARS or text.count("&") + 1 > QUERY_MAX_FIELDS
 
 
 def canonical_url(state: dict[str, object]) -> dict[str, list[str]]:

@@ -9,7 +9,7 @@ tests/test_hostile_urls.py): :func:`init_worker` puts the repository and tests/ 
 from __future__ import annotations
 
 import datetime as dt
-import os
+import logging
 import sys
 import time
 from pathlib import Path
@@ -25,11 +25,14 @@ _baselines: dict[str, dict] = {}
 
 
 def init_worker() -> None:
-    os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # mutes the bare-mode "missing ScriptRunContext" warning
     for path in (str(ROOT), str(TESTS)):
         if path not in sys.path:
             sys.path.insert(0, path)
     import conftest  # noqa: F401  (patches PagesManager for AppTest; see tests/conftest.py)
+
+    # AppTest's bare-mode "missing ScriptRunContext" warning, printed once per session, would
+    # flood the output of 1,400 sessions; the workers' stderr is not captured by pytest.
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").disabled = True
 
 
 def _markdown_values(at) -> list[str]:
@@ -116,7 +119,7 @@ def run_case(case) -> dict:
 
     url = _url(at)
     filters_in_url = {k: v for k, v in url.items() if k in ("country", "lender", "type", "instrument", "status", "unconfirmed", "lapsed", "from", "to", "project")}
-    if filters_in_url != case.expect_url:
+    if case.expect_url is not None and filters_in_url != case.expect_url:
         problems.append(f"address filters: got {filters_in_url!r:.300} expected {case.expect_url!r:.300}")
 
     warnings = sorted(w.value for w in at.warning)
