@@ -25,5 +25,6 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 echo "== installing Python packages from $requirements"
-.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+# pip and setuptools themselves are pinned too: a new venv ships a setuptools with known advisories.
+.venv/bin/python -m pip install -q "pip==26.3" "setuptools==84.2.1" >/dev/null
 .venv/bin/python -m pip install -q -r "$requirements"
