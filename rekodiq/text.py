@@ -7,8 +7,12 @@ MathJax-enabled page cannot read ``$...$`` as LaTeX.
 """
 
 import html
+import re
 
 MAX_LABEL_CHARS = 300
+# Bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069) can make a label read
+# backwards ("gnp.exe" shown as "exe.png"); they are dropped from labels.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def plotly_safe(value: object, max_chars: int = MAX_LABEL_CHARS) -> str:
@@ -24,9 +28,11 @@ def plotly_safe(value: object, max_chars: int = MAX_LABEL_CHARS) -> str:
             return ""
     except (TypeError, ValueError):
         pass
-    text = str(value)
+    text = BIDI_CONTROLS.sub("", str(value))
     if len(text) > max_chars:
         text = text[: max_chars - 1] + "…"
     # The dollar sign is written as an HTML entity: Plotly shows "$", MathJax sees no delimiter.
     # Plotly decodes numeric entities but not "&quot;", so the double quote is written as "&#34;".
-    return html.escape(text, quote=True).replace("&quot;", "&#34;").replace("$", "&#36;")
+    # "%" becomes "&#37;" so that text placed in a hovertemplate can never form a %{...} field.
+    escaped = html.escape(text, quote=True).replace("&quot;", "&#34;")
+    return escaped.replace("$", "&#36;").replace("%", "&#37;")

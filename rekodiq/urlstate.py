@@ -28,7 +28,7 @@ FILTER_KEYS = (P_COUNTRY, P_LENDER, P_TYPE, P_INSTRUMENT, P_STATUS, P_UNCONFIRME
 # Parameters Streamlit itself understands, and page-level view options that pages read and
 # write themselves (see ui.url_choice); they are neither filters nor mistakes.
 PASSTHROUGH_KEYS = ("embed", "embed_options")
-PAGE_KEYS = ("view", "stack", "host", "on", "rd")
+PAGE_KEYS = ("view", "stack", "host", "rd")
 
 MAX_VALUES_PER_KEY = 50
 MAX_VALUE_CHARS = 200

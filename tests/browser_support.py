@@ -103,9 +103,7 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=15)
 
 
-@contextlib.contextmanager
-def running_app(log_dir: Path, data_dir: Path | None = None, name: str = "app") -> Iterator[AppServer]:
-    """Start the dashboard on a free loopback port; yield it once healthy; kill it afterwards."""
+def _start(log_dir: Path, data_dir: Path | None, name: str) -> AppServer:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "REKODIQ_DATA_DIR"}
     if data_dir is not None:
@@ -118,18 +116,37 @@ def running_app(log_dir: Path, data_dir: Path | None = None, name: str = "app") 
     ]
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    server = AppServer(f"http://127.0.0.1:{port}", port, proc, log)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while not _healthy(server.url):
-            if proc.poll() is not None:
-                raise RuntimeError(f"the app exited with {proc.returncode} before it was healthy:\n{server.log_text()[-3000:]}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the app was not healthy within {START_TIMEOUT:.0f} s:\n{server.log_text()[-3000:]}")
-            time.sleep(0.25)
-        yield server
-    finally:
-        _stop(proc)
+    return AppServer(f"http://127.0.0.1:{port}", port, proc, log)
+
+
+@contextlib.contextmanager
+def running_app(log_dir: Path, data_dir: Path | None = None, name: str = "app") -> Iterator[AppServer]:
+    """Start the dashboard on a free loopback port; yield it once healthy; kill it afterwards.
+
+    The port is picked by the OS and released just before Streamlit binds it; if another
+    process takes it in between, the start is retried on a new port (up to three times).
+    """
+    for attempt in range(3):
+        server = _start(log_dir, data_dir, name)
+        try:
+            deadline = time.monotonic() + START_TIMEOUT
+            while not _healthy(server.url):
+                if server.proc.poll() is not None:
+                    break
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the app was not healthy within {START_TIMEOUT:.0f} s:\n{server.log_text()[-3000:]}")
+                time.sleep(0.25)
+            else:
+                try:
+                    yield server
+                finally:
+                    _stop(server.proc)
+                return
+        except BaseException:
+            _stop(server.proc)
+            raise
+        if "already in use" not in server.log_text() or attempt == 2:
+            raise RuntimeError(f"the app exited with {server.proc.returncode} before it was healthy:\n{server.log_text()[-3000:]}")
 
 
 @contextlib.contextmanager

@@ -5,6 +5,8 @@ No Streamlit, no network. Figures are inspected through their traces and ``fig.t
 
 from __future__ import annotations
 
+import html
+
 import datetime as dt
 import json
 
@@ -184,7 +186,7 @@ def test_split_figure_on_real_data(split_now):
     assert pmpl == pytest.approx([8.3333] * 3)
     assert leaf["Pakistan/BMRL/Balochistan"][0] == 15 and leaf["Pakistan/BMRL/Balochistan"][1][2] == "fully funded"
     assert leaf["Pakistan/held directly/Balochistan"][0] == 10 and leaf["Pakistan/held directly/Balochistan"][1][2] == "free-carried"
-    labels = fig.data[0].labels
+    labels = [html.unescape(label) for label in fig.data[0].labels]  # as Plotly shows them
     assert any("15 % fully funded" in label for label in labels)
     assert any("10 % free-carried" in label for label in labels)
     # Basis is encoded by pattern too, not colour alone.

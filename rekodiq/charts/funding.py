@@ -96,7 +96,8 @@ def build_capital_stack(stack: pd.DataFrame, *, title: str = "Phase 1 capital st
             textposition="inside",
             insidetextanchor="middle",
             textfont={"color": "white" if color in DARK_FILLS else "#222222", "size": 12},
-            hovertemplate=f"<b>{plotly_safe(row.component)}</b><br>{row.block}: USD %{{x:,.0f}} m<extra></extra>",
+            customdata=[[plotly_safe(row.component), row.block]],
+            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}: USD %{x:,.0f} m<extra></extra>",
         )
     fig.update_layout(
         barmode="stack",
