@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -53,10 +55,21 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unknown sections: {', '.join(sorted(unknown))}")
 
     os.chdir(ROOT)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the servers this run started are stopped
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
+    logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
     RESULTS.mkdir(parents=True, exist_ok=True)
     res: dict = {"machine": machine_info(), "sections": only, "durations_s": {}, "loadavg_after": {},
                  "server_env": os.environ.get("BENCH_SERVER_ENV", "")}
     log(f"machine: {res['machine']['cpu_count']} cores, load {res['machine']['loadavg_at_start']}")
+
+    before_path = RESULTS / "before.json"
+    before = json.loads(before_path.read_text()) if before_path.is_file() and args.name != "before" else None
+
+    def save() -> None:
+        res["targets"] = report.targets(res)
+        _write(RESULTS / f"{args.name}.json", json.dumps(res, indent=2, default=str) + "\n")
+        _write(RESULTS / f"{args.name}.md", report.markdown(res, before))
 
     def section(name, fn):
         t0 = time.perf_counter()
@@ -74,30 +87,32 @@ def main(argv: list[str] | None = None) -> int:
 
         res["warm"] = section("warm", lambda: warm.run(runs=args.runs))
         res["payload"] = {"geometry": warm.geometry()}
+        save()  # after every section, so an interrupted run keeps what it measured
     if "export" in only:
         from bench import exports
 
         res["export"] = section("export", lambda: exports.run(warm_n=args.export_reps))
+        save()  # after every section, so an interrupted run keeps what it measured
     if "cold" in only:
         from bench import browser
 
         res["cold"] = section("cold", lambda: browser.cold(reps=args.cold_reps, timeout_s=args.step_timeout))
+        save()  # after every section, so an interrupted run keeps what it measured
     levels = tuple(int(x) for x in args.levels.split(",") if x.strip())
     if "protocol" in only:
         from bench import protocol
 
         res["protocol"] = section("protocol", lambda: protocol.concurrency(levels=levels, timeout_s=args.step_timeout))
+        save()  # after every section, so an interrupted run keeps what it measured
     if "concurrency" in only:
         from bench import browser
 
         levels = tuple(int(x) for x in args.levels.split(",") if x.strip())
         res["concurrency"] = section("concurrency", lambda: browser.concurrency(levels=levels, timeout_s=args.step_timeout))
+        save()  # after every section, so an interrupted run keeps what it measured
 
-    res["targets"] = report.targets(res)
-    before_path = RESULTS / "before.json"
-    before = json.loads(before_path.read_text()) if before_path.is_file() and args.name != "before" else None
-    _write(RESULTS / f"{args.name}.json", json.dumps(res, indent=2, default=str) + "\n")
-    _write(RESULTS / f"{args.name}.md", report.markdown(res, before))
+    res["complete"] = True
+    save()
     log(f"wrote {RESULTS / (args.name + '.json')} and .md")
     print(report.markdown(res, before))
     return 0
