@@ -116,6 +116,18 @@ def cpu_seconds(pid: int) -> float | None:
         return None
 
 
+def cpu_seconds_of(name_part: str) -> float:
+    """CPU seconds (user + system) used so far by every live process whose name contains ``name_part``."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            if name_part in (entry / "comm").read_text():
+                total += cpu_seconds(int(entry.name)) or 0.0
+    return total
+
+
 def _version(module: str) -> str | None:
     try:
         from importlib.metadata import version
@@ -218,6 +230,11 @@ class AppServer:
     def pid(self) -> int:
         return self.proc.pid
 
+    @property
+    def warm_urls(self) -> list[str]:
+        """Where to open every page once before measuring (each app process fills its own caches)."""
+        return [self.url]
+
     def rss(self) -> int | None:
         return rss_bytes(self.proc.pid)
 
@@ -246,8 +263,131 @@ class AppServer:
         self.stop()
 
 
+class ProxiedServer:
+    """The deployment of ``scripts/serve.sh``: nginx on 127.0.0.1 in front of ``replicas`` app processes.
+
+    Same interface as :class:`AppServer`; ``rss()`` and ``cpu()`` add up the app processes
+    (nginx is not counted: it is not the dashboard's memory). Every simulated user of the
+    benchmark comes from 127.0.0.1, so the per-client limits meant for one real visitor
+    (20 connections, 10 requests/s) are raised here; everything else is the production config.
+    """
+
+    _live: list[ProxiedServer] = []
+
+    def __init__(self, name: str, replicas: int = 2, timeout_s: float = 180.0) -> None:
+        import shutil
+        import tempfile
+
+        self.name = name
+        self.replicas = replicas
+        app_port = _free_port_block(replicas)
+        self.port = _free_port_block(1, avoid=set(range(app_port, app_port + replicas)))
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.app_ports = [app_port + i for i in range(replicas)]
+        # Not under the repository: nginx started as root runs its workers as "nobody",
+        # which must reach the run dir (a mode-755 temp dir; its parents are world-executable).
+        self.run_dir = Path(tempfile.mkdtemp(prefix=f"bench-serve-{name}-"))
+        self.run_dir.chmod(0o755)
+        self._rmtree = shutil.rmtree
+        RUN_DIR.mkdir(parents=True, exist_ok=True)
+        self.log_path = RUN_DIR / f"serve-{name}.log"
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+        env = dict(
+            os.environ, SERVE_REPLICAS=str(replicas), SERVE_PORT=str(self.port), SERVE_APP_PORT=str(app_port),
+            SERVE_RUN_DIR=str(self.run_dir), SERVE_RESTART="0", SERVE_HEALTH_TIMEOUT=str(int(timeout_s)),
+            SERVE_PYTHON=PYTHON, SERVE_CONN_LIMIT="2000", SERVE_REQ_RATE="5000r/s", SERVE_REQ_BURST="20000",
+            SERVE_STATIC_RATE="20000r/s", SERVE_STATIC_BURST="200000", SERVE_STATIC_CONN_LIMIT="2000",
+        )
+        env.pop("SERVE_LISTEN", None)
+        self.proc = subprocess.Popen(["bash", str(ROOT / "scripts" / "serve.sh")], cwd=ROOT, env=env,
+                                     stdout=subprocess.PIPE, stderr=self._log, text=True, start_new_session=True)
+        ProxiedServer._live.append(self)
+        deadline = time.monotonic() + timeout_s
+        try:
+            for line in self.proc.stdout:  # serve.sh prints SERVE_READY once nginx answers
+                if line.startswith("SERVE_READY "):
+                    break
+                if time.monotonic() > deadline:
+                    raise RuntimeError("timeout")
+            else:
+                raise RuntimeError("serve.sh exited")
+        except RuntimeError as exc:
+            self.stop()
+            raise RuntimeError(f"serve.sh did not become ready ({exc}); see {self.log_path}") from None
+
+    def _app_pids(self) -> list[int]:
+        pids = []
+        for port in self.app_ports:
+            with contextlib.suppress(OSError, ValueError):
+                pids.append(int((self.run_dir / f"app-{port}.pid").read_text().strip()))
+        return pids
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    @property
+    def warm_urls(self) -> list[str]:
+        return [f"http://127.0.0.1:{port}" for port in self.app_ports]
+
+    def rss(self) -> int | None:
+        values = [rss_bytes(pid) for pid in self._app_pids()]
+        return sum(values) if values and None not in values else None
+
+    def cpu(self) -> float | None:
+        values = [cpu_seconds(pid) for pid in self._app_pids()]
+        return sum(values) if values and None not in values else None
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)  # serve.sh stops nginx and the app processes
+            try:
+                self.proc.wait(25)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(10)
+        with contextlib.suppress(Exception):
+            self._log.close()
+        self._rmtree(self.run_dir, ignore_errors=True)
+        if self in ProxiedServer._live:
+            ProxiedServer._live.remove(self)
+
+    def __enter__(self) -> ProxiedServer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def _free_port_block(n: int, avoid: set[int] = frozenset()) -> int:
+    """The first of ``n`` consecutive free loopback ports (serve.sh numbers app ports upwards)."""
+    for _ in range(200):
+        first = free_port()
+        ports = range(first, first + n)
+        if avoid.isdisjoint(ports) and all(_port_free(p) for p in ports):
+            return first
+    raise RuntimeError(f"no block of {n} free ports")
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+TOPOLOGIES = {
+    "single": ("one app process, no proxy", lambda name: AppServer(name)),
+    "proxy": ("scripts/serve.sh: nginx + 2 app processes (the deployment for many users)",
+              lambda name: ProxiedServer(name, replicas=2)),
+}
+
+
 @atexit.register
 def _stop_all_servers() -> None:
-    for server in list(AppServer._live):
+    for server in [*AppServer._live, *ProxiedServer._live]:
         with contextlib.suppress(Exception):
             server.stop()

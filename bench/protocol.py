@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 
-from bench.common import CHART_PAGES, AppServer, log, summary_ms
+from bench.common import CHART_PAGES, TOPOLOGIES, log, summary_ms
 
 FILTER_TOGGLE = "Include rumoured and expected claims"
 FILTER_LENDER = "Financier (lender)"
@@ -65,9 +66,12 @@ class Session:
     async def connect(self) -> None:
         import websockets
 
+        # A route cookie like the one nginx gives every browser (scripts/serve.sh): sessions
+        # spread over the app processes as real visitors do; a single process ignores it.
         self.ws = await asyncio.wait_for(
             websockets.connect(f"{self.base_ws}/_stcore/stream", subprotocols=["streamlit"], max_size=2**27,
-                               open_timeout=self.timeout_s, ping_interval=None),
+                               open_timeout=self.timeout_s, ping_interval=None,
+                               additional_headers={"Cookie": f"st_route={uuid.uuid4().hex}"}),
             self.timeout_s,
         )
 
@@ -195,13 +199,14 @@ async def _one(i: int, base_ws: str, start: asyncio.Event, timeout_s: float) -> 
     return rec
 
 
-async def _level(server: AppServer, n: int, timeout_s: float, settle_s: float) -> dict:
+async def _level(server, n: int, timeout_s: float, settle_s: float) -> dict:
     base_ws = server.url.replace("http://", "ws://")
-    for page in ["overview", *CHART_PAGES, "sources"]:  # fill the server's caches, one fresh session per page
-        warm = Session(base_ws, timeout_s)
-        await warm.connect()
-        await warm.rerun(page=page)
-        await warm.close()
+    for url in server.warm_urls:  # fill each app process's caches, one fresh session per page
+        for page in ["overview", *CHART_PAGES, "sources"]:
+            warm = Session(url.replace("http://", "ws://"), timeout_s)
+            await warm.connect()
+            await warm.rerun(page=page)
+            await warm.close()
     await asyncio.sleep(settle_s)
     rss_before = server.rss()
     start = asyncio.Event()
@@ -250,16 +255,20 @@ async def _level(server: AppServer, n: int, timeout_s: float, settle_s: float) -
     }
 
 
-def concurrency(levels=(10, 25, 50), timeout_s: float = 120.0, settle_s: float = 3.0) -> dict:
+def concurrency(levels=(10, 25, 50), timeout_s: float = 120.0, settle_s: float = 3.0,
+                topologies=("single", "proxy")) -> dict:
+    """Every level against every server topology (see ``bench.common.TOPOLOGIES``), a fresh server each."""
     out = {"levels": {}, "scenario": (
         "protocol client (no browser): each session connects to /_stcore/stream, opens a chart page, changes one "
         "sidebar filter, switches to the next page; all start together; a step ends when the script run finished"
-    ), "step_timeout_s": timeout_s}
-    for n in levels:
-        with AppServer(f"protocol-{n}") as server:
-            log(f"protocol: {n} sessions on {server.url}")
+    ), "step_timeout_s": timeout_s, "topologies": {t: TOPOLOGIES[t][0] for t in topologies}}
+    for topology in topologies:
+        out["levels"][topology] = {}
+        for n in levels:
             try:
-                out["levels"][str(n)] = asyncio.run(_level(server, n, timeout_s, settle_s))
+                with TOPOLOGIES[topology][1](f"protocol-{topology}-{n}") as server:
+                    log(f"protocol: {n} sessions on {server.url} ({topology})")
+                    out["levels"][topology][str(n)] = asyncio.run(_level(server, n, timeout_s, settle_s))
             except Exception as exc:  # noqa: BLE001
-                out["levels"][str(n)] = {"sessions": n, "error": f"{type(exc).__name__}: {str(exc)[:300]}"}
+                out["levels"][topology][str(n)] = {"sessions": n, "error": f"{type(exc).__name__}: {str(exc)[:300]}"}
     return out

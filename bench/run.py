@@ -43,7 +43,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=40, help="timed warm reruns per page (>= 30)")
     ap.add_argument("--cold-reps", type=int, default=5, help="cold loads per page")
     ap.add_argument("--levels", default="10,25,50", help="concurrent session counts")
-    ap.add_argument("--step-timeout", type=float, default=120.0, help="seconds each browser step may take")
+    ap.add_argument("--topologies", default="single,proxy",
+                    help="servers for the protocol section: single (one app process), proxy (scripts/serve.sh: nginx + 2)")
+    ap.add_argument("--browser-topologies", default="proxy",
+                    help="servers for the browser concurrency section (default proxy: the browsers, not the server, "
+                         "bound that run, so one topology is enough)")
+    ap.add_argument("--step-timeout", type=float, default=300.0, help="seconds each browser step may take")
     ap.add_argument("--export-reps", type=int, default=10, help="warm repetitions per download format")
     ap.add_argument("--quick", action="store_true", help="smoke run: few repetitions, 5 sessions")
     args = ap.parse_args(argv)
@@ -53,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(only) - set(SECTIONS)
     if unknown:
         ap.error(f"unknown sections: {', '.join(sorted(unknown))}")
+    if (set(args.topologies.split(",")) | set(args.browser_topologies.split(","))) - {"single", "proxy"}:
+        ap.error("--topologies and --browser-topologies take single and/or proxy")
 
     os.chdir(ROOT)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the servers this run started are stopped
@@ -99,16 +106,19 @@ def main(argv: list[str] | None = None) -> int:
         res["cold"] = section("cold", lambda: browser.cold(reps=args.cold_reps, timeout_s=args.step_timeout))
         save()  # after every section, so an interrupted run keeps what it measured
     levels = tuple(int(x) for x in args.levels.split(",") if x.strip())
+    topologies = tuple(t.strip() for t in args.topologies.split(",") if t.strip())
+    browser_topologies = tuple(t.strip() for t in args.browser_topologies.split(",") if t.strip())
     if "protocol" in only:
         from bench import protocol
 
-        res["protocol"] = section("protocol", lambda: protocol.concurrency(levels=levels, timeout_s=args.step_timeout))
+        res["protocol"] = section("protocol", lambda: protocol.concurrency(levels=levels, timeout_s=args.step_timeout,
+                                                                                 topologies=topologies))
         save()  # after every section, so an interrupted run keeps what it measured
     if "concurrency" in only:
         from bench import browser
 
-        levels = tuple(int(x) for x in args.levels.split(",") if x.strip())
-        res["concurrency"] = section("concurrency", lambda: browser.concurrency(levels=levels, timeout_s=args.step_timeout))
+        res["concurrency"] = section("concurrency", lambda: browser.concurrency(levels=levels, timeout_s=args.step_timeout,
+                                                                                topologies=browser_topologies))
         save()  # after every section, so an interrupted run keeps what it measured
 
     res["complete"] = True

@@ -222,15 +222,19 @@ def _is_text_column(series: pd.Series) -> bool:
 def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` whose text cells (and column names) are neutralised; nothing else changes.
 
-    Text columns come back as ``object`` dtype; numeric, boolean and date columns are untouched.
+    A text column with a neutralised cell comes back as ``object`` dtype; every other column
+    (numeric, boolean, date, and text with nothing to neutralise) is left exactly as it was.
     """
     out = df.copy()
     out.columns = [neutralise(c) if isinstance(c, str) else c for c in out.columns]
     for i in range(out.shape[1]):
         col = out.iloc[:, i]
         if _is_text_column(col):
-            values = [neutralise(v) if isinstance(v, str) else v for v in col.tolist()]
-            out.isetitem(i, pd.Series(values, index=out.index, dtype=object))
+            values = col.tolist()
+            safe = [neutralise(v) if isinstance(v, str) else v for v in values]
+            # Replacing a column costs more than scanning it; most columns have nothing to change.
+            if any(a is not b for a, b in zip(safe, values)):
+                out.isetitem(i, pd.Series(safe, index=out.index, dtype=object))
     return out
 
 

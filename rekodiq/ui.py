@@ -350,7 +350,9 @@ def downloads(fig: go.Figure, *, key: str, table: pd.DataFrame, data: Dataset, f
     """
     from rekodiq import export  # imported here so this block stays self-contained
 
-    day = data.last_updated
+    # The builders below live until the session's next rerun (Streamlit keeps them for the
+    # click), so they capture only what they need, never the session's copy of the dataset.
+    day, version, all_sources = data.last_updated, data.version, data.sources
     page_params = _dl_page_params()
     link = export.permalink(st.context.url, filters, page_params)
     filter_lines = describe(filters)
@@ -364,16 +366,16 @@ def downloads(fig: go.Figure, *, key: str, table: pd.DataFrame, data: Dataset, f
 
     def citable() -> go.Figure:
         return once("fig", lambda: export.citable_figure(
-            fig, filter_lines=filter_lines, source_line=export.source_line(table, data.sources),
-            as_of=day, data_version=data.version, title=title,
+            fig, filter_lines=filter_lines, source_line=export.source_line(table, all_sources),
+            as_of=day, data_version=version, title=title,
         ))
 
     def sources() -> pd.DataFrame:
-        return once("sources", lambda: export.sources_for(table, data.sources))
+        return once("sources", lambda: export.sources_for(table, all_sources))
 
     def readme() -> list[str]:
         return export.readme_lines(
-            title=title, filter_lines=filter_lines, permalink_url=link, data_version=data.version, as_of=day,
+            title=title, filter_lines=filter_lines, permalink_url=link, data_version=version, as_of=day,
             n_rows=len(table), n_sources=len(sources()), note=export.sources_note(table),
         )
 
@@ -389,7 +391,7 @@ def downloads(fig: go.Figure, *, key: str, table: pd.DataFrame, data: Dataset, f
         ("xlsx", "Excel (XLSX, with sources)", lambda: export.table_xlsx(
             table, sources=sources(), readme_lines=readme(), sources_note_text=export.sources_note(table))),
         ("json", "JSON (lossless)", lambda: export.table_json(table, meta={
-            "title": title, "data_version": data.version, "as_of": day.isoformat(), "filters": filter_lines, "permalink": link})),
+            "title": title, "data_version": version, "as_of": day.isoformat(), "filters": filter_lines, "permalink": link})),
         ("zip", "Citable bundle (ZIP)", lambda: export.chart_bundle(
             base_name=export.export_file_name(key, filters, "zip", day, page_params)[:-4], table=table, sources=sources(),
             readme=readme(), fig=citable() if fig is not None else None)),

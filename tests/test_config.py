@@ -16,6 +16,7 @@ EXPECTED = [
     ("server", "headless", True),
     ("client", "showErrorDetails", "none"),
     ("runner", "magicEnabled", False),
+    ("runner", "postScriptGC", False),
     ("browser", "gatherUsageStats", False),
 ]
 

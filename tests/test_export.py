@@ -288,6 +288,14 @@ def test_spreadsheet_safe_changes_text_only():
     assert frame["text"].iloc[0] == "=1+2", "the input frame is not modified"
 
 
+def test_spreadsheet_safe_leaves_clean_text_columns_as_they_are():
+    frame = pd.DataFrame({"clean": pd.Series(["IFC", "ADB", None], dtype="str"), "risky": ["ok", "=cmd", "x"]})
+    safe = export.spreadsheet_safe(frame)
+    pd.testing.assert_series_equal(safe["clean"], frame["clean"])  # same values and dtype: nothing to neutralise
+    assert safe["risky"].tolist() == ["ok", "'=cmd", "x"]
+    assert safe["risky"].dtype == object
+
+
 # --------------------------------------------------------------------------------------
 # CSV, XLSX, JSON
 # --------------------------------------------------------------------------------------
