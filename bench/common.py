@@ -349,6 +349,9 @@ class ProxiedServer:
                 self.proc.wait(10)
         with contextlib.suppress(Exception):
             self._log.close()
+        for app_log in self.run_dir.glob("app-*.log"):  # keep what the app processes said (errors, tracebacks)
+            with contextlib.suppress(OSError):
+                (RUN_DIR / f"serve-{self.name}-{app_log.name}").write_bytes(app_log.read_bytes())
         self._rmtree(self.run_dir, ignore_errors=True)
         if self in ProxiedServer._live:
             ProxiedServer._live.remove(self)
