@@ -187,6 +187,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _stop(proc: subprocess.Popen, log_file, *, grace_s: float) -> None:
+    """TERM the process group ``proc`` leads, KILL it after ``grace_s``; close its log file."""
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(grace_s)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+    with contextlib.suppress(Exception):
+        log_file.close()
+
+
 class AppServer:
     """One dashboard process started through scripts/launch.py on 127.0.0.1."""
 
@@ -242,17 +257,7 @@ class AppServer:
         return cpu_seconds(self.proc.pid)
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(10)
-        with contextlib.suppress(Exception):
-            self._log.close()
+        _stop(self.proc, self._log, grace_s=15)
         if self in AppServer._live:
             AppServer._live.remove(self)
 
@@ -280,8 +285,8 @@ class ProxiedServer:
 
         self.name = name
         self.replicas = replicas
-        app_port = _free_port_block(replicas)
-        self.port = _free_port_block(1, avoid=set(range(app_port, app_port + replicas)))
+        app_port = free_port_block(replicas)
+        self.port = free_port_block(1, avoid=set(range(app_port, app_port + replicas)))
         self.url = f"http://127.0.0.1:{self.port}"
         self.app_ports = [app_port + i for i in range(replicas)]
         # Not under the repository: nginx started as root runs its workers as "nobody",
@@ -339,16 +344,7 @@ class ProxiedServer:
         return sum(values) if values and None not in values else None
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)  # serve.sh stops nginx and the app processes
-            try:
-                self.proc.wait(25)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(10)
-        with contextlib.suppress(Exception):
-            self._log.close()
+        _stop(self.proc, self._log, grace_s=25)  # serve.sh traps TERM and stops nginx and the app processes
         for app_log in self.run_dir.glob("app-*.log"):  # keep what the app processes said (errors, tracebacks)
             with contextlib.suppress(OSError):
                 (RUN_DIR / f"serve-{self.name}-{app_log.name}").write_bytes(app_log.read_bytes())
@@ -363,8 +359,8 @@ class ProxiedServer:
         self.stop()
 
 
-def _free_port_block(n: int, avoid: set[int] = frozenset()) -> int:
-    """The first of ``n`` consecutive free loopback ports (serve.sh numbers app ports upwards)."""
+def free_port_block(n: int, avoid: set[int] = frozenset()) -> int:
+    """The first of ``n`` consecutive free loopback ports, none in ``avoid`` (serve.sh numbers app ports upwards)."""
     for _ in range(200):
         first = free_port()
         ports = range(first, first + n)

@@ -28,7 +28,6 @@ import gzip
 import http.client
 import os
 import queue
-import random
 import re
 import shutil
 import signal
@@ -42,6 +41,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from bench.common import free_port_block
 
 pytestmark = pytest.mark.deploy
 
@@ -111,25 +112,6 @@ def figure(capsys, text: str) -> None:
         fh.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {text}\n")
 
 
-def _port_free(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def _free_port_block(n: int, avoid: set[int] = frozenset()) -> int:
-    rng = random.Random()
-    for _ in range(200):
-        base = rng.randrange(20000, 60000 - n)
-        ports = range(base, base + n)
-        if not avoid.intersection(ports) and all(_port_free(p) for p in ports):
-            return base
-    raise RuntimeError("no free port block on 127.0.0.1")
-
-
 @dataclass
 class Stack:
     url: str
@@ -163,8 +145,8 @@ def stack():
     # workers as "nobody", which must reach the cache and temp dirs in the run dir.
     run_dir = Path(tempfile.mkdtemp(prefix="serve-run-"))
     run_dir.chmod(0o755)
-    app_port = _free_port_block(REPLICAS)
-    port = _free_port_block(1, avoid=set(range(app_port, app_port + REPLICAS)))
+    app_port = free_port_block(REPLICAS)
+    port = free_port_block(1, avoid=set(range(app_port, app_port + REPLICAS)))
     env = dict(
         os.environ,
         SERVE_REPLICAS=str(REPLICAS),
