@@ -37,6 +37,7 @@ st.text(
 when = st.date_input("Split on date", value=today, min_value=first_day, max_value=today, key="own_date", format="YYYY-MM-DD")
 when = when if isinstance(when, dt.date) else today
 stakes = ui.cached(("stakes-on", when), lambda: ot.split_on(data.ownership, data.entities, when), data=data)
+split_table = ui.cached(("split-table", when), lambda: ot.split_table(stakes, data.sources), data=data)
 
 # 2/ THE SPLIT IN FORCE
 st.subheader("Who owns the project")
@@ -54,7 +55,7 @@ ui.chart_block(
     ), data=data),
     key="ownership-split",
     alt=f"Treemap of the ownership split in force on {when.isoformat()}: {len(stakes)} stakes, nested from the two sides through the holding companies to each holder, labelled with percent and basis.",
-    table=ui.cached(("split-table", when), lambda: ot.split_table(stakes, data.sources), data=data),
+    table=split_table,
     data=data,
     filters=filters,
 )
@@ -74,7 +75,7 @@ ui.chart_block(
     ui.cached_figure(("ownership-funded-shares", when), lambda: build_funded_shares(stakes), data=data),
     key="ownership-funded-shares",
     alt="Paired horizontal bars per stake: its percent of the project and its percent of the equity that is actually paid in; free-carried stakes pay nothing.",
-    table=ui.cached(("split-table", when), lambda: ot.split_table(stakes, data.sources), data=data)[["side", "vehicle", "holder", "stake_pct", "basis", "funded_share_pct", "stake_id", "source_ids", "source", "source_url"]],
+    table=split_table[["side", "vehicle", "holder", "stake_pct", "basis", "funded_share_pct", "stake_id", "source_ids", "source", "source_url"]],
     data=data,
     filters=filters,
 )

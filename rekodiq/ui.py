@@ -109,6 +109,10 @@ def _figure_spec(key: tuple, _build) -> dict:
     return _compact_coordinates(_build().to_dict())
 
 
+def _versioned(key: tuple, data: Dataset) -> tuple:
+    """A cache key that also names the data folder and version, so edited data never hits old entries."""
+    return (str(data_dir()), data.version, str(data.last_updated), *key)
+
 
 def cached_figure(key: tuple, build, *, data: Dataset) -> go.Figure:
     """``build()`` (a chart builder call), built once per ``key`` and data version for all sessions.
@@ -119,7 +123,7 @@ def cached_figure(key: tuple, build, *, data: Dataset) -> go.Figure:
     (bounded: 256 entries, one hour) and rebuilt without re-validation, which takes about
     a millisecond where building it again takes tens (the template copy alone).
     """
-    spec = _figure_spec((str(data_dir()), data.version, str(data.last_updated), *key), build)
+    spec = _figure_spec(_versioned(key, data), build)
     return go.Figure(spec, _validate=False)
 
 
@@ -134,7 +138,7 @@ def cached(key: tuple, compute, *, data: Dataset):
     For aggregates a page derives the same way on every rerun (the ownership periods, the
     headline tiles). Same rules for ``key`` as :func:`cached_figure`; every call returns a copy.
     """
-    return _derived((str(data_dir()), data.version, str(data.last_updated), *key), compute)
+    return _derived(_versioned(key, data), compute)
 
 
 @dataclass(frozen=True)
