@@ -10,9 +10,9 @@ from rekodiq import ui
 
 st.set_page_config(page_title="Reko Diq finance tracker", layout="wide")
 
-result = ui.load()
-if result.dataset is None:
-    ui.render_error_page(result)
+status = ui.data_status()
+if not status.ok:
+    ui.render_error_page(status.report)
     st.stop()
 
 PAGES = [
@@ -26,7 +26,7 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
-ui.sidebar_filters(result.dataset)
+ui.sidebar_filters()
 ui.url_notices()
 page.run()
-ui.footer(result.dataset)
+ui.footer(status)

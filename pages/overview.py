@@ -4,22 +4,11 @@ import datetime as dt
 
 import streamlit as st
 
-from rekodiq import headline, ui
+from rekodiq import ui, views
 
-# 1/ DATA
 ctx = ui.page_context()
-data = ctx.data
-today = dt.date.today()
-tiles = ui.cached(("overview-tiles", today), lambda: [
-    ("Phase 1 capex", headline.kpi_tile(data, "phase1-capex")),
-    ("Project debt sought", headline.kpi_tile(data, "debt-target")),
-    ("Debt approved to date", headline.approved_debt_tile(data)),
-    ("Financial close", headline.target_tile(data, "financial-close")),
-    ("First production", headline.target_tile(data, "first-production")),
-    ("Ownership in force: Barrick / Pakistan", headline.ownership_tile(data, today)),
-], data=data)
+tiles = ui.view(ctx, views.overview.tiles, dt.date.today())
 
-# 2/ HEADLINE
 st.title("Reko Diq: who pays, who owns, what happens when")
 st.text(
     "Reko Diq is a copper-gold deposit in Chagai, Balochistan, owned half by Barrick and half by Pakistani state parties.\n"
@@ -29,7 +18,7 @@ st.text(
 ui.active_filters(ctx.filters, applies="none")
 st.text("Headline figures are not filtered: they state the project as a whole. The other pages follow the sidebar filters.")
 
-# 3/ TILES
+# Headline tiles, three per row
 for row_start in (0, 3):
     for column, (label, tile) in zip(st.columns(3), tiles[row_start : row_start + 3], strict=True):
         with column:
@@ -40,6 +29,5 @@ for row_start in (0, 3):
             with st.expander("Other figures and history"):
                 ui.dataframe(tile.alternatives)
 
-# 4/ LATEST DEVELOPMENTS
 st.subheader("Latest developments")
-ui.table_block(ui.cached(("latest-developments",), lambda: headline.latest_developments(data), data=data), key="latest-developments", data=data, filters=ctx.filters)
+ui.table_block(ctx, "latest-developments", ui.view(ctx, views.overview.latest_developments))

@@ -3,27 +3,24 @@ and why, the status ladder, the method, the data dictionary and the whole-datase
 
 import streamlit as st
 
-from rekodiq import method, ui
+from rekodiq import ui, views
 
 LINK = st.column_config.LinkColumn("link", display_text="open")
-SOURCE_LINK = st.column_config.LinkColumn("source link", display_text="open")
 
-# 1/ DATA
 ctx = ui.page_context()
-data, filters = ctx.data, ctx.filters
 
 st.title("Sources and method")
 st.text("Where every figure comes from, how sources are graded, and which figure is used when sources disagree.")
-ui.active_filters(filters, applies="none")
+ui.active_filters(ctx.filters, applies="none")
 st.caption("This page lists the whole dataset: the sidebar filters do not apply here.")
 
 # 2/ DATA VERSION AND DOWNLOAD
 col_version, col_updated, col_download = st.columns([1, 1, 2], vertical_alignment="center")
-col_version.metric("Data version", data.version, border=True)
-col_updated.metric("Last updated", data.last_updated.isoformat(), border=True)
+col_version.metric("Data version", ctx.version, border=True)
+col_updated.metric("Last updated", ctx.last_updated.isoformat(), border=True)
 with col_download:
     st.caption("Every CSV file, the data dictionary and the manifest with checksums, in one ZIP file.")
-    ui.dataset_download(data)
+    ui.dataset_download(ctx)
 
 # 3/ SOURCES
 st.header("Sources")
@@ -33,19 +30,17 @@ st.markdown(
     "A *mirror* reproduces another publisher's text; the original publisher is named. "
     "Dates are shown at the precision they are known (day, month or year); undated pages have no date."
 )
-grades = method.grade_counts(data.sources)
-counts = dict(zip(grades["grade"], grades["sources"], strict=True))
+counts = ui.view(ctx, views.sources.source_counts)
 col_all, col_a, col_b, col_c, col_mirror = st.columns(5)
-col_all.metric("All sources", len(data.sources), border=True)
-col_a.metric("Grade A sources", counts.get("A", 0), border=True, help="Primary or official")
-col_b.metric("Grade B sources", counts.get("B", 0), border=True, help="Major news outlet or wire service")
-col_c.metric("Grade C sources", counts.get("C", 0), border=True, help="Aggregator, blog or a copy of unclear standing")
-col_mirror.metric("Mirrored pages", int(data.sources["is_mirror"].sum()), border=True, help="Pages that reproduce another publisher's text")
+col_all.metric("All sources", counts["all"], border=True)
+col_a.metric("Grade A sources", counts["A"], border=True, help="Primary or official")
+col_b.metric("Grade B sources", counts["B"], border=True, help="Major news outlet or wire service")
+col_c.metric("Grade C sources", counts["C"], border=True, help="Aggregator, blog or a copy of unclear standing")
+col_mirror.metric("Mirrored pages", counts["mirrors"], border=True, help="Pages that reproduce another publisher's text")
 ui.table_block(
-    ui.cached(("sources-table",), lambda: method.sources_table(data.sources), data=data),
-    key="sources",
-    data=data,
-    filters=filters,
+    ctx,
+    "sources",
+    ui.view(ctx, views.sources.sources),
     column_config={
         "url": LINK,
         "title": st.column_config.TextColumn("title", width="large"),
@@ -62,9 +57,10 @@ st.markdown(
 )
 st.subheader("Judgement calls")
 ui.table_block(
-    ui.cached(("judgements-table",), lambda: method.judgements_table(data.judgements, data.sources), data=data), key="judgements", data=data, filters=filters,
+    ctx,
+    "judgements",
+    ui.view(ctx, views.sources.judgements),
     column_config={
-        "source_url": SOURCE_LINK,
         "topic": st.column_config.TextColumn("topic", width="medium"),
         "decision": st.column_config.TextColumn("decision", width="large"),
         "reason": st.column_config.TextColumn("reason", width="large"),
@@ -72,13 +68,9 @@ ui.table_block(
     },
 )
 st.subheader("Financing claims with more than one version")
-disputed = ui.cached(("disputed-claims-table",), lambda: method.disputed_claims_table(data.financing, data.sources), data=data)
-st.text(f"{disputed['claim_group'].nunique()} claim groups, {len(disputed)} versions; the counted version of each group is listed first.")
-ui.table_block(disputed, key="claim-versions", data=data, filters=filters, column_config={"source_url": SOURCE_LINK})
+ui.table_block(ctx, "claim-versions", ui.view(ctx, views.sources.claim_versions))
 st.subheader("Headline figures with more than one version")
-kpi_versions = ui.cached(("kpi-versions-table",), lambda: method.kpi_versions_table(data.kpis, data.sources), data=data)
-st.text(f"{kpi_versions['kpi'].nunique()} figures, {len(kpi_versions)} versions; the preferred version of each is listed first.")
-ui.table_block(kpi_versions, key="kpi-versions", data=data, filters=filters, column_config={"source_url": SOURCE_LINK})
+ui.table_block(ctx, "kpi-versions", ui.view(ctx, views.sources.kpi_versions))
 
 # 5/ STATUS LADDER
 st.header("The status ladder")
@@ -91,7 +83,9 @@ st.markdown(
     "**Include cancelled and not concluded** adds the lapsed claims back."
 )
 ui.table_block(
-    method.status_ladder_table(), key="status-ladder", data=data, filters=filters,
+    ctx,
+    "status-ladder",
+    ui.view(ctx, views.sources.status_ladder),
     column_config={
         "step": st.column_config.TextColumn("step", width="small"),
         "definition": st.column_config.TextColumn("definition", width="large"),
@@ -122,10 +116,12 @@ st.markdown(
 st.header("Data files")
 st.subheader("Rows per file")
 with st.columns([3, 2])[0]:
-    ui.table_block(method.row_counts(data), key="row-counts", data=data, filters=filters)
+    ui.table_block(ctx, "row-counts", ui.view(ctx, views.sources.row_counts))
 st.subheader("Data dictionary")
 st.text("One row per column of every file: type, unit, allowed values and what it means.")
 ui.table_block(
-    ui.cached(("dictionary-table",), lambda: method.dictionary_table(data.dictionary), data=data), key="data-dictionary", data=data, filters=filters,
+    ctx,
+    "data-dictionary",
+    ui.view(ctx, views.sources.dictionary),
     column_config={"description": st.column_config.TextColumn("description", width="large")},
 )

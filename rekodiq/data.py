@@ -26,6 +26,8 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 def data_dir() -> Path:
     """The data folder in use: REKODIQ_DATA_DIR if set (tests point it at altered copies)."""
     return Path(os.environ.get("REKODIQ_DATA_DIR") or DATA_DIR)
+
+
 DICTIONARY_FILE = "data_dictionary.csv"
 MANIFEST_FILE = "manifest.json"
 
@@ -140,9 +142,7 @@ def load_dataset(folder: Path | None = None, today: dt.date | None = None) -> Lo
     if not report.ok:
         return LoadResult(None, report)
 
-    typed = {
-        name: _typed(raw[f"{name}.csv"], dictionary[dictionary["file"] == f"{name}.csv"]) for name in TABLES
-    }
+    typed = {name: _typed(raw[f"{name}.csv"], dictionary[dictionary["file"] == f"{name}.csv"]) for name in TABLES}
     dataset = Dataset(**typed, dictionary=dictionary, version=version, last_updated=last_updated)
     return LoadResult(dataset, report)
 

@@ -10,41 +10,19 @@ from __future__ import annotations
 
 import pandas as pd
 
-from rekodiq import aggregate
+from rekodiq import claims
 from rekodiq.data import TABLES, Dataset
-from rekodiq.filters import DEFAULT_MIN_STATUS, FIRM_STATUSES, LAPSED_STATUSES, STATUS_LADDER
-from rekodiq.tables import date_columns_to_iso, with_sources
-
-GRADES = ("A", "B", "C")
-GRADE_MEANINGS = {
-    "A": "Primary or official: the lender, the company, a government or a regulator",
-    "B": "Major news outlet or wire service",
-    "C": "Aggregator, blog or a copy of unclear standing",
-}
-
-# One line per status, in ladder order, then the two lapsed statuses.
-STATUS_DEFINITIONS = {
-    "rumoured": "Reported by a single or weak source, or talks without a stated decision.",
-    "expected": "Planned or said to be coming by a party involved, but no decision taken yet.",
-    "announced": "Publicly stated by the financier, the borrower or a government, without a board decision.",
-    "board-approved": "Approved by the financier's board or the responsible authority; not yet signed.",
-    "signed": "Loan, guarantee, contract or agreement signed by the parties.",
-    "disbursed": "Money paid out or the transaction completed.",
-    "cancelled": "Withdrawn or cancelled after it had been announced or approved.",
-    "not concluded": "Talks ended without an agreement.",
-}
-STATUSES = (*STATUS_LADDER, *LAPSED_STATUSES)
-
-PRECISION_FORMATS = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
-
-
-def published_text(published: pd.Series, precision: pd.Series) -> pd.Series:
-    """Publication dates as text at their known precision; blank when the date is unknown."""
-    out = []
-    for day, prec in zip(published, precision, strict=True):
-        fmt = PRECISION_FORMATS.get(prec)
-        out.append(day.strftime(fmt) if fmt and pd.notna(day) else "")
-    return pd.Series(out, index=published.index, dtype=object)
+from rekodiq.format import date_columns_to_iso, dates_text
+from rekodiq.sources import with_sources
+from rekodiq.vocabulary import (
+    DEFAULT_MIN_STATUS,
+    FIRM_STATUSES,
+    GRADE_MEANINGS,
+    GRADES,
+    STATUS_DEFINITIONS,
+    STATUS_LADDER,
+    STATUSES,
+)
 
 
 def sources_table(sources: pd.DataFrame) -> pd.DataFrame:
@@ -54,7 +32,7 @@ def sources_table(sources: pd.DataFrame) -> pd.DataFrame:
             "source_id": sources["source_id"],
             "grade": sources["grade"],
             "publisher": sources["publisher"],
-            "published": published_text(sources["published"], sources["published_precision"]),
+            "published": dates_text(sources["published"], sources["published_precision"]),
             "url": sources["url"],
             "title": sources["title"],
             "is_mirror": sources["is_mirror"].astype(bool),
@@ -87,12 +65,24 @@ def judgements_table(judgements: pd.DataFrame, sources: pd.DataFrame) -> pd.Data
 
 def disputed_claims_table(financing: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """Every version of every claim group with more than one version; the counted one first."""
-    versions = aggregate.disputed_groups(financing)
     cols = [
-        "claim_group", "claim_id", "project", "financier", "instrument", "amount_usd", "amount_usd_high", "amount_kind", "status",
-        "status_date", "counts_in_totals", "supersedes", "part_of", "selection_note", "source_ids",
+        "claim_group",
+        "claim_id",
+        "project",
+        "financier",
+        "instrument",
+        "amount_usd",
+        "amount_usd_high",
+        "amount_kind",
+        "status",
+        "status_date",
+        "counts_in_totals",
+        "supersedes",
+        "part_of",
+        "selection_note",
+        "source_ids",
     ]
-    return date_columns_to_iso(with_sources(versions[cols], sources))
+    return date_columns_to_iso(with_sources(claims.disputed_groups(financing)[cols], sources))
 
 
 def kpi_versions_table(kpis: pd.DataFrame, sources: pd.DataFrame, *, only_disputed: bool = True) -> pd.DataFrame:
@@ -105,8 +95,18 @@ def kpi_versions_table(kpis: pd.DataFrame, sources: pd.DataFrame, *, only_disput
         sizes = kpis.groupby("kpi")["kpi_row_id"].transform("count")
         rows = kpis[sizes > 1]
     cols = [
-        "kpi", "label", "version", "value", "value_high", "unit", "represents", "basis", "preferred", "preference_reason",
-        "as_of", "source_ids",
+        "kpi",
+        "label",
+        "version",
+        "value",
+        "value_high",
+        "unit",
+        "represents",
+        "basis",
+        "preferred",
+        "preference_reason",
+        "as_of",
+        "source_ids",
     ]
     out = rows[cols].sort_values(["kpi", "preferred", "version"], ascending=[True, False, True], kind="stable")
     return date_columns_to_iso(with_sources(out, sources)).reset_index(drop=True)

@@ -12,28 +12,7 @@ TEMPLATE_NAME = "rekodiq"
 # Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 
-# Status ladder colours run light (speculative) to dark (firm); patterns repeat the
-# encoding so that status never rests on colour alone.
-STATUS_COLORS = {
-    "rumoured": "#D9D9D9",
-    "expected": "#A6CEE3",
-    "announced": "#6BAED6",
-    "board-approved": "#2171B5",
-    "signed": "#08519C",
-    "disbursed": "#08306B",
-    "cancelled": "#BDBDBD",
-    "not concluded": "#969696",
-}
-STATUS_PATTERNS = {
-    "rumoured": "x",
-    "expected": ".",
-    "announced": "/",
-    "board-approved": "",
-    "signed": "",
-    "disbursed": "",
-    "cancelled": "-",
-    "not concluded": "-",
-}
+# Status colours and patterns live with the other status words in rekodiq.vocabulary.
 
 FONT_FAMILY = "DejaVu Sans, Arial, sans-serif"
 

@@ -18,7 +18,8 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 
-from rekodiq.filters import FIRM_STATUSES, PROJECT_SCOPES, FilterOptions, Filters
+from rekodiq.filters import FilterOptions, Filters
+from rekodiq.vocabulary import FIRM_STATUSES, PROJECT_SCOPES
 
 # Query parameter names, readable and stable: they are part of every shared link.
 P_COUNTRY, P_LENDER, P_TYPE, P_INSTRUMENT = "country", "lender", "type", "instrument"
@@ -28,7 +29,10 @@ FILTER_KEYS = (P_COUNTRY, P_LENDER, P_TYPE, P_INSTRUMENT, P_STATUS, P_UNCONFIRME
 # Parameters Streamlit itself understands, and page-level view options that pages read and
 # write themselves (see ui.url_choice); they are neither filters nor mistakes.
 PASSTHROUGH_KEYS = ("embed", "embed_options")
-PAGE_KEYS = ("view", "stack", "host", "rd")
+# The peer page's host-country filter (``?host=CHL&host=PER``) and whether Reko Diq's own
+# claims are added (``?rd=1``).
+HOST_PARAM, RD_PARAM = "host", "rd"
+PAGE_KEYS = ("view", "stack", HOST_PARAM, RD_PARAM)
 
 MAX_VALUES_PER_KEY = 50
 MAX_VALUE_CHARS = 200
@@ -47,7 +51,9 @@ def excerpt(value: str) -> str:
     return printable[:EXCERPT_CHARS] + ("…" if len(printable) > EXCERPT_CHARS else "")
 
 
-def match_values(key: str, values: Sequence[str], allowed: Sequence[str], *, by_slug: bool = True, what: str = "value") -> tuple[tuple[str, ...], list[str]]:
+def match_values(
+    key: str, values: Sequence[str], allowed: Sequence[str], *, by_slug: bool = True, what: str = "value"
+) -> tuple[tuple[str, ...], list[str]]:
     """Allow-list URL values: the matching options (case-insensitive, slugs too if ``by_slug``),
     in first-seen order without repeats, and plain-text notices for what was ignored."""
     lookup: dict[str, str] = {}
@@ -95,6 +101,20 @@ def parse_flag(key: str, values: Sequence[str], *, fallback: str = "default used
     if word not in FALSE_WORDS:
         notices.append(f"{key}: '{excerpt(value)}' is not on/off, {fallback}")
     return False, notices
+
+
+def parse_hosts(values: Sequence[str], allowed: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:
+    """Validate ``?host=`` values against ``allowed`` host-country codes (case-insensitive).
+
+    Returns the matched codes (first occurrence order, no duplicates) and plain-text notices
+    for what was ignored; a notice quotes at most a short, printable excerpt of the value.
+    """
+    return match_values(HOST_PARAM, values, allowed, by_slug=False, what="host country")
+
+
+def parse_page_flag(key: str, values: Sequence[str]) -> tuple[bool, list[str]]:
+    """A page-level on/off URL value (``?rd=1``); anything else is off, with a notice."""
+    return parse_flag(key, values, fallback="off used")
 
 
 def _flag(key: str, values: Sequence[str], notices: list[str]) -> bool:
@@ -201,10 +221,17 @@ def describe(filters: Filters) -> list[str]:
         lines.append("Financier type: " + ", ".join(filters.lender_types))
     if filters.instruments:
         lines.append("Instrument: " + ", ".join(filters.instruments))
-    lines.append(f"Minimum status: {filters.effective_min_status}" + (" (incl. cancelled / not concluded)" if filters.include_lapsed else ""))
+    lines.append(
+        f"Minimum status: {filters.effective_min_status}"
+        + (" (incl. cancelled / not concluded)" if filters.include_lapsed else "")
+    )
     if filters.date_from or filters.date_to:
         start = filters.date_from.isoformat() if filters.date_from else "start"
         end = filters.date_to.isoformat() if filters.date_to else "today"
         lines.append(f"Status date: {start} to {end}")
-    lines.append({"reko-diq": "Project: Reko Diq", "peers": "Project: peer deals", "all": "Project: Reko Diq and peer deals"}[filters.project])
+    lines.append(
+        {"reko-diq": "Project: Reko Diq", "peers": "Project: peer deals", "all": "Project: Reko Diq and peer deals"}[
+            filters.project
+        ]
+    )
     return lines

@@ -24,9 +24,6 @@ import pandera.pandas as pa
 
 # Ownership stakes in force must add up to 100 % within this many percentage points.
 STAKE_SUM_TOLERANCE = 0.01
-LADDER = ("rumoured", "expected", "announced", "board-approved", "signed", "disbursed")
-
-DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 
 
 @dataclass(frozen=True)
@@ -130,19 +127,27 @@ def _column_schema(spec: Mapping[str, str]) -> pa.Column:
         allowed = spec["allowed_values"].split("|")
         checks.append(pa.Check(lambda col, allowed=allowed: col.isin(allowed), name=f"is one of {', '.join(allowed)}"))
     if spec["pattern"]:
-        checks.append(pa.Check(lambda col, pattern=spec["pattern"]: col.str.contains(pattern, regex=True), name=f"matches {spec['pattern']}"))
+        checks.append(
+            pa.Check(
+                lambda col, pattern=spec["pattern"]: col.str.contains(pattern, regex=True), name=f"matches {spec['pattern']}"
+            )
+        )
     for bound, op, label in (("min", "ge", "at least"), ("max", "le", "at most")):
         if not spec[bound]:
             continue
         limit = spec[bound]
         if kind in ("number", "integer"):
             value = float(limit)
-            fn = (lambda t, v=value: not _is_number(t) or float(t) >= v) if op == "ge" else (
-                lambda t, v=value: not _is_number(t) or float(t) <= v
+            fn = (
+                (lambda t, v=value: not _is_number(t) or float(t) >= v)
+                if op == "ge"
+                else (lambda t, v=value: not _is_number(t) or float(t) <= v)
             )
         else:  # dates compare as ISO strings
-            fn = (lambda t, v=limit: not _is_iso_date(t) or t >= v) if op == "ge" else (
-                lambda t, v=limit: not _is_iso_date(t) or t <= v
+            fn = (
+                (lambda t, v=limit: not _is_iso_date(t) or t >= v)
+                if op == "ge"
+                else (lambda t, v=limit: not _is_iso_date(t) or t <= v)
             )
         checks.append(pa.Check(fn, element_wise=True, name=f"is {label} {limit}"))
     return pa.Column(
@@ -210,7 +215,9 @@ def _foreign_key_failures(raw: Mapping[str, pd.DataFrame], dictionary: pd.DataFr
             for ref in _ids(value):
                 if ref not in known:
                     failures.append(
-                        Failure(spec.file, i, spec.column, f"resolves in {target_file}", f"{ref!r} does not exist in {target_file}")
+                        Failure(
+                            spec.file, i, spec.column, f"resolves in {target_file}", f"{ref!r} does not exist in {target_file}"
+                        )
                     )
     return failures
 
@@ -240,41 +247,84 @@ def _financing_failures(fin: pd.DataFrame) -> list[Failure]:
 
     for cid, target in supersedes.items():
         if _follow_chain(cid, supersedes):
-            failures.append(Failure(file, row_of[cid], "supersedes", "supersedes has no cycles", f"{cid} -> {target} leads back to {cid}"))
+            failures.append(
+                Failure(file, row_of[cid], "supersedes", "supersedes has no cycles", f"{cid} -> {target} leads back to {cid}")
+            )
     for cid in superseded & set(fin.loc[counts, "claim_id"]):
-        failures.append(Failure(file, row_of[cid], "counts_in_totals", "a superseded claim never counts", f"{cid} is superseded but counts in totals"))
+        failures.append(
+            Failure(
+                file,
+                row_of[cid],
+                "counts_in_totals",
+                "a superseded claim never counts",
+                f"{cid} is superseded but counts in totals",
+            )
+        )
     for cid, parent in part_of.items():
         if parent in row_of and counts.iloc[row_of[parent] - 1] and counts.iloc[row_of[cid] - 1]:
             failures.append(
-                Failure(file, row_of[cid], "counts_in_totals", "an aggregate and its parts never both count", f"{cid} and its aggregate {parent} both count")
+                Failure(
+                    file,
+                    row_of[cid],
+                    "counts_in_totals",
+                    "an aggregate and its parts never both count",
+                    f"{cid} and its aggregate {parent} both count",
+                )
             )
 
     # Exactly one version of each claim group counts: one row, or the parts of one aggregate.
     for group, rows in fin.groupby("claim_group", sort=False):
         counted = rows[rows["counts_in_totals"] == "true"]
         if counted.empty:
-            failures.append(Failure(file, int(rows.index[0]) + 1, "counts_in_totals", "one version per claim group counts", f"no version of group {group!r} counts in totals"))
+            failures.append(
+                Failure(
+                    file,
+                    int(rows.index[0]) + 1,
+                    "counts_in_totals",
+                    "one version per claim group counts",
+                    f"no version of group {group!r} counts in totals",
+                )
+            )
             continue
         parents = {part_of.get(cid) for cid in counted["claim_id"]}
         if len(counted) > 1 and (len(parents) != 1 or None in parents):
             for idx in counted.index:
                 failures.append(
-                    Failure(file, int(idx) + 1, "counts_in_totals", "one version per claim group counts", f"group {group!r} has {len(counted)} counted rows that are not the parts of one aggregate")
+                    Failure(
+                        file,
+                        int(idx) + 1,
+                        "counts_in_totals",
+                        "one version per claim group counts",
+                        f"group {group!r} has {len(counted)} counted rows that are not the parts of one aggregate",
+                    )
                 )
 
     for i, row in enumerate(fin.itertuples(index=False), start=1):
         if isinstance(row.amount_reported, str) and not isinstance(row.currency, str):
-            failures.append(Failure(file, i, "currency", "an amount has a currency", "amount_reported is given without a currency"))
-        if isinstance(row.amount_usd, str) and isinstance(row.amount_usd_high, str) and _is_number(row.amount_usd) and _is_number(row.amount_usd_high):
-            if float(row.amount_usd_high) < float(row.amount_usd):
-                failures.append(Failure(file, i, "amount_usd_high", "range is ordered", "amount_usd_high is below amount_usd"))
-        if row.counts_in_totals == "true" and row.amount_kind != "not stated" and not isinstance(row.amount_usd, str) and row.currency == "USD":
+            failures.append(
+                Failure(file, i, "currency", "an amount has a currency", "amount_reported is given without a currency")
+            )
+        if (
+            isinstance(row.amount_usd, str)
+            and isinstance(row.amount_usd_high, str)
+            and _is_number(row.amount_usd)
+            and _is_number(row.amount_usd_high)
+        ) and float(row.amount_usd_high) < float(row.amount_usd):
+            failures.append(Failure(file, i, "amount_usd_high", "range is ordered", "amount_usd_high is below amount_usd"))
+        if (
+            row.counts_in_totals == "true"
+            and row.amount_kind != "not stated"
+            and not isinstance(row.amount_usd, str)
+            and row.currency == "USD"
+        ):
             failures.append(Failure(file, i, "amount_usd", "a counted USD claim has a USD amount", "amount_usd is missing"))
         if isinstance(row.announced_date, str) and _is_iso_date(row.announced_date) and _is_iso_date(str(row.status_date)):
             if row.status_date < row.announced_date:
                 failures.append(Failure(file, i, "status_date", "dates are plausible", "status_date is before announced_date"))
         if row.supersedes == row.claim_id or row.part_of == row.claim_id:
-            failures.append(Failure(file, i, "supersedes", "a claim does not refer to itself", f"{row.claim_id} refers to itself"))
+            failures.append(
+                Failure(file, i, "supersedes", "a claim does not refer to itself", f"{row.claim_id} refers to itself")
+            )
     return failures
 
 
@@ -289,7 +339,9 @@ def _ownership_failures(own: pd.DataFrame, today: dt.date) -> list[Failure]:
     for i, row in enumerate(own.itertuples(index=False), start=1):
         start, end = _parse_date(row.valid_from), _parse_date(row.valid_to)
         if start and end and end <= start:
-            failures.append(Failure(file, i, "valid_to", "valid_to is after valid_from", f"{row.valid_to} is not after {row.valid_from}"))
+            failures.append(
+                Failure(file, i, "valid_to", "valid_to is after valid_from", f"{row.valid_to} is not after {row.valid_from}")
+            )
         if row.status == "in force" and start and _is_number(str(row.stake_pct)):
             stakes.append((i, start, end, float(row.stake_pct)))
     if not stakes:
@@ -304,7 +356,13 @@ def _ownership_failures(own: pd.DataFrame, today: dt.date) -> list[Failure]:
             rows = ", ".join(str(s[0]) for s in live) or "none"
             for s in live or stakes[:1]:
                 failures.append(
-                    Failure(file, s[0], "stake_pct", "stakes in force sum to 100 %", f"on {day.isoformat()} stakes in force sum to {total:.4f} % (rows {rows})")
+                    Failure(
+                        file,
+                        s[0],
+                        "stake_pct",
+                        "stakes in force sum to 100 %",
+                        f"on {day.isoformat()} stakes in force sum to {total:.4f} % (rows {rows})",
+                    )
                 )
     return failures
 
@@ -314,11 +372,27 @@ def _kpi_failures(kpis: pd.DataFrame) -> list[Failure]:
     for kpi, rows in kpis.groupby("kpi", sort=False):
         preferred = rows[rows["preferred"] == "true"]
         if len(preferred) != 1:
-            for idx in (preferred.index if len(preferred) else rows.index[:1]):
-                failures.append(Failure("kpis.csv", int(idx) + 1, "preferred", "exactly one preferred version per KPI", f"KPI {kpi!r} has {len(preferred)} preferred rows"))
+            for idx in preferred.index if len(preferred) else rows.index[:1]:
+                failures.append(
+                    Failure(
+                        "kpis.csv",
+                        int(idx) + 1,
+                        "preferred",
+                        "exactly one preferred version per KPI",
+                        f"KPI {kpi!r} has {len(preferred)} preferred rows",
+                    )
+                )
         for idx, row in preferred.iterrows():
             if not isinstance(row["preference_reason"], str):
-                failures.append(Failure("kpis.csv", int(idx) + 1, "preference_reason", "a preferred figure says why", "preference_reason is missing"))
+                failures.append(
+                    Failure(
+                        "kpis.csv",
+                        int(idx) + 1,
+                        "preference_reason",
+                        "a preferred figure says why",
+                        "preference_reason is missing",
+                    )
+                )
     return failures
 
 
@@ -329,12 +403,18 @@ def _misc_failures(raw: Mapping[str, pd.DataFrame]) -> list[Failure]:
         for i, row in enumerate(ms.itertuples(index=False), start=1):
             start, end = _parse_date(row.date), _parse_date(row.end_date)
             if start and end and end < start:
-                failures.append(Failure("milestones.csv", i, "end_date", "end_date is not before date", f"{row.end_date} is before {row.date}"))
+                failures.append(
+                    Failure(
+                        "milestones.csv", i, "end_date", "end_date is not before date", f"{row.end_date} is before {row.date}"
+                    )
+                )
     rp = raw.get("route_points.csv")
     if rp is not None and {"route_id", "seq"} <= set(rp.columns):
         dup = rp.duplicated(["route_id", "seq"], keep=False)
         for idx in rp.index[dup]:
-            failures.append(Failure("route_points.csv", int(idx) + 1, "seq", "one point per route and position", "route_id and seq repeat"))
+            failures.append(
+                Failure("route_points.csv", int(idx) + 1, "seq", "one point per route and position", "route_id and seq repeat")
+            )
     ent = raw.get("entities.csv")
     if ent is not None and {"entity_id", "parent_id"} <= set(ent.columns):
         parents = {k: v for k, v in zip(ent["entity_id"], ent["parent_id"], strict=True) if isinstance(v, str)}
@@ -342,9 +422,6 @@ def _misc_failures(raw: Mapping[str, pd.DataFrame]) -> list[Failure]:
             if _follow_chain(eid, parents):
                 failures.append(Failure("entities.csv", i, "parent_id", "parent_id has no cycles", f"{eid} is its own ancestor"))
     return failures
-
-
-DOMAIN_FILES = ("financing.csv", "ownership.csv", "kpis.csv")
 
 
 def validate_tables(

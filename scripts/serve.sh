@@ -196,10 +196,7 @@ start_app() {
     local port="$1"
     (
         cd "$REPO"
-        # app.py starts through scripts/launch.py (= streamlit run app.py, minus the legacy
-        # pages/ mode a fresh server would show its first visitor); other entry points directly.
-        if [[ "$APP" == "app.py" && -f scripts/launch.py ]]; then run=(scripts/launch.py); else run=(-m streamlit run "$APP"); fi
-        exec "$PY" "${run[@]}" \
+        exec "$PY" -m streamlit run "$APP" \
             --server.port "$port" --server.address 127.0.0.1 \
             --server.headless true --server.fileWatcherType none --server.runOnSave false \
             --browser.gatherUsageStats false

@@ -1,7 +1,7 @@
 """Shared helpers for the browser tests: start the app on loopback, drive Debian's Chromium.
 
-* :func:`running_app` starts ``scripts/launch.py`` (never plain ``streamlit run``, see its
-  docstring) on a free 127.0.0.1 port, optionally with ``REKODIQ_DATA_DIR`` pointing at another
+* :func:`running_app` starts ``streamlit run app.py`` (the command every user types) on a
+  free 127.0.0.1 port, optionally with ``REKODIQ_DATA_DIR`` pointing at another
   data folder, waits for ``/_stcore/health`` and kills the process group it started on exit.
 * :func:`chromium` launches /usr/bin/chromium headless (no ``playwright install``).
 * :class:`PageWatch` records console errors, failed responses, dialogs and requests that leave
@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
-LAUNCH = ROOT / "scripts" / "launch.py"
+APP = ROOT / "app.py"
 ARTIFACTS = ROOT / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -49,7 +49,7 @@ CHART_PAGES = ["map", "funding", "ownership", "timeline", "peers"]
 
 # Opening a sub-page URL directly makes Streamlit's frontend probe these two endpoints under
 # the page path before it falls back to the root; both answer 404 and are harmless.
-ALLOWED_404 = re.compile(r"^/(?:%s)/_stcore/(?:health|host-config)$" % "|".join(PAGES))
+ALLOWED_404 = re.compile(r"^/(?:{})/_stcore/(?:health|host-config)$".format("|".join(PAGES)))
 LOCAL_PREFIXES = ("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")
 
 # The script has run (no "Running..." widget, no reconnect banner) and the main area has content.
@@ -111,8 +111,17 @@ def _start(log_dir: Path, data_dir: Path | None, name: str) -> AppServer:
     log_dir.mkdir(parents=True, exist_ok=True)
     log = log_dir / f"{name}-{port}.log"
     cmd = [
-        str(PYTHON if PYTHON.exists() else sys.executable), str(LAUNCH),
-        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+        str(PYTHON if PYTHON.exists() else sys.executable),
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
     ]
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
@@ -146,7 +155,9 @@ def running_app(log_dir: Path, data_dir: Path | None = None, name: str = "app") 
             _stop(server.proc)
             raise
         if "already in use" not in server.log_text() or attempt == 2:
-            raise RuntimeError(f"the app exited with {server.proc.returncode} before it was healthy:\n{server.log_text()[-3000:]}")
+            raise RuntimeError(
+                f"the app exited with {server.proc.returncode} before it was healthy:\n{server.log_text()[-3000:]}"
+            )
 
 
 @contextlib.contextmanager

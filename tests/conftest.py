@@ -1,17 +1,36 @@
-"""Shared test setup."""
+"""Shared fixtures: copies of the data folder, and the small frozen dataset for chart tests.
 
-from streamlit.runtime.pages_manager import PagesManager
+Test tiers (markers, see pyproject.toml): unmarked tests are the fast tier (pure units and
+AppTest); ``browser``, ``deploy`` and ``slow`` tests run only in the full suite.
+"""
 
-# The app registers the scripts in pages/ through st.navigation. AppTest resets Streamlit's
-# "legacy pages/ folder" flag before every run, which would make each rerun execute the page
-# script alone, without app.py (no sidebar, no URL sync). scripts/launch.py clears the same
-# flag for real servers; here it is cleared after every reset, so tests see what users see.
-_original_init = PagesManager.__init__
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rekodiq.data import Dataset, load_dataset
+
+from data_files import MINI_DATA, copy_data
 
 
-def _init_without_legacy_pages(self, *args, **kwargs):
-    _original_init(self, *args, **kwargs)
-    PagesManager.uses_pages_directory = False
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A private copy of data/ holding only what the loader reads (tests may alter it)."""
+    return copy_data(tmp_path / "data")
 
 
-PagesManager.__init__ = _init_without_legacy_pages
+@pytest.fixture(scope="session")
+def mini_data_dir() -> Path:
+    """tests/fixtures/mini_data: a few rows per table, valid, frozen (read only)."""
+    return MINI_DATA
+
+
+@pytest.fixture(scope="session")
+def mini_dataset(mini_data_dir: Path) -> Dataset:
+    """The mini dataset, loaded and validated like the real one, for chart and domain tests
+    that must not change when data/ is updated."""
+    result = load_dataset(mini_data_dir)
+    assert result.dataset is not None, "\n".join(map(str, result.report.failures))
+    return result.dataset

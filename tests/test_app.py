@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rekodiq import aggregate
-from rekodiq.data import DATA_DIR, load_dataset
-from rekodiq.filters import DEBT_INSTRUMENTS
+from rekodiq import claims as claim_rules
+from rekodiq.data import load_dataset
+from rekodiq.vocabulary import DEBT_INSTRUMENTS
+
+from data_files import copy_data
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["overview", "map", "funding", "ownership", "timeline", "peers", "sources"]
@@ -92,8 +93,8 @@ def test_status_filter_changes_the_totals(data):
 
     claims = data.financing[(data.financing["project"] == "Reko Diq") & data.financing["counts_in_totals"]]
     lending = claims[claims["instrument"].isin((*DEBT_INSTRUMENTS, "guarantee"))]
-    assert total(loose) == pytest.approx(aggregate.total(lending))
-    assert total(firm) == pytest.approx(aggregate.total(lending[lending["status"].isin(["signed", "disbursed"])]))
+    assert total(loose) == pytest.approx(claim_rules.total(lending))
+    assert total(firm) == pytest.approx(claim_rules.total(lending[lending["status"].isin(["signed", "disbursed"])]))
     assert total(firm) < total(loose)
 
 
@@ -155,7 +156,7 @@ def test_page_option_lives_in_the_url():
 
 def test_broken_data_shows_an_error_page_naming_file_and_rule(tmp_path, monkeypatch):
     broken = tmp_path / "data"
-    shutil.copytree(DATA_DIR, broken)
+    copy_data(broken)
     text = (broken / "ownership.csv").read_text(encoding="utf-8")
     assert text.count("O009,barrick,tcc,50") == 1
     (broken / "ownership.csv").write_text(text.replace("O009,barrick,tcc,50", "O009,barrick,tcc,49"), encoding="utf-8")

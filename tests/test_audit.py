@@ -32,7 +32,10 @@ FLOORS: dict[str, list[tuple[str, str]]] = {
     "streamlit": [("1.54.0", "GHSA-7p48-42j8-8846 / CVE-2026-33682 (and every older Streamlit advisory in §1.1)")],
     "tornado": [("6.5.5", "HIGH advisories in Tornado pulled in by Streamlit < 1.54 (§1.1)")],
     # Public advisories for packages in the resolved environment
-    "setuptools": [("70.0.0", "CVE-2024-6345 (code injection in package_index)"), ("78.1.1", "CVE-2025-47273 (path traversal in PackageIndex)")],
+    "setuptools": [
+        ("70.0.0", "CVE-2024-6345 (code injection in package_index)"),
+        ("78.1.1", "CVE-2025-47273 (path traversal in PackageIndex)"),
+    ],
     "pip": [("23.3", "CVE-2023-5752"), ("25.3", "CVE-2025-8869 (tar extraction outside the target)")],
     "requests": [("2.32.0", "CVE-2024-35195"), ("2.32.4", "CVE-2024-47081 (.netrc credential leak)")],
     "urllib3": [("2.2.2", "CVE-2024-37891"), ("2.5.0", "CVE-2025-50181 / CVE-2025-50182")],
@@ -92,8 +95,20 @@ def _judge(tmp_path: Path, report: dict | None) -> subprocess.CompletedProcess:
 
 def test_audit_script_never_passes_an_empty_audit(tmp_path):
     clean = {"dependencies": [{"name": "streamlit", "version": "1.67.0", "vulns": []}], "fixes": []}
-    vulnerable = {"dependencies": [{"name": "tornado", "version": "6.4", "vulns": [{"id": "GHSA-xxxx", "fix_versions": ["6.5.5"], "aliases": ["CVE-0000-1"]}]}]}
-    skipped = {"dependencies": [{"name": "altair", "skip_reason": "Dependency not found on PyPI and could not be audited: altair (6.3.0)"}]}
+    vulnerable = {
+        "dependencies": [
+            {
+                "name": "tornado",
+                "version": "6.4",
+                "vulns": [{"id": "GHSA-xxxx", "fix_versions": ["6.5.5"], "aliases": ["CVE-0000-1"]}],
+            }
+        ]
+    }
+    skipped = {
+        "dependencies": [
+            {"name": "altair", "skip_reason": "Dependency not found on PyPI and could not be audited: altair (6.3.0)"}
+        ]
+    }
     assert _judge(tmp_path, clean).returncode == 0
     found = _judge(tmp_path, vulnerable)
     assert found.returncode == 1 and "VULNERABLE tornado 6.4: GHSA-xxxx" in found.stdout
@@ -106,7 +121,14 @@ def test_audit_script_never_passes_an_empty_audit(tmp_path):
 @pytest.mark.slow
 def test_pip_audit_finds_no_known_vulnerabilities(tmp_path):
     report_path = tmp_path / "pip-audit.json"
-    run = subprocess.run(["bash", str(AUDIT)], cwd=ROOT, capture_output=True, text=True, timeout=900, env={**_env(), "AUDIT_JSON": str(report_path)})
+    run = subprocess.run(
+        ["bash", str(AUDIT)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**_env(), "AUDIT_JSON": str(report_path)},
+    )
     print(run.stdout[-3000:])
     if run.returncode == 1:
         pytest.fail("pip-audit found known vulnerabilities in .venv:\n" + run.stdout[-3000:])
@@ -117,8 +139,10 @@ def test_pip_audit_finds_no_known_vulnerabilities(tmp_path):
     if run.returncode == 2:
         if not deps or len(skipped) == len(deps):
             reason = skipped[0]["skip_reason"] if skipped else "no report (service unreachable)"
-            pytest.skip(f"vulnerability services unreachable: pip-audit could not check any of {len(deps)} packages "
-                        f"(e.g. {reason}); the offline advisory-floor test still ran")
+            pytest.skip(
+                f"vulnerability services unreachable: pip-audit could not check any of {len(deps)} packages "
+                f"(e.g. {reason}); the offline advisory-floor test still ran"
+            )
         pytest.fail(f"{len(skipped)} of {len(deps)} packages could not be checked: " + ", ".join(d["name"] for d in skipped[:20]))
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     assert deps and not skipped

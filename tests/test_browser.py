@@ -73,7 +73,9 @@ def _open(ctx, url: str) -> tuple:
 def _lender_tags(page) -> list[str]:
     """The values shown as selected in the sidebar's "Financier (lender)" multiselect."""
     box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text="Financier (lender)")
-    return box.locator('[role="group"][aria-label="Selected values"] [data-tag]').evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    return box.locator('[role="group"][aria-label="Selected values"] [data-tag]').evaluate_all(
+        "els => els.map(e => e.getAttribute('aria-label'))"
+    )
 
 
 def _full_page_screenshot(page, path) -> None:
@@ -82,7 +84,9 @@ def _full_page_screenshot(page, path) -> None:
         """() => Math.max(...['[data-testid="stMain"]', '[data-testid="stAppViewContainer"]', '[data-testid="stMainBlockContainer"]']
             .map(s => document.querySelector(s)).filter(Boolean).map(e => e.scrollHeight))"""
     )
-    page.set_viewport_size({"width": VIEWPORT["width"], "height": int(min(max(VIEWPORT["height"], height + 100), MAX_SHOT_HEIGHT))})
+    page.set_viewport_size(
+        {"width": VIEWPORT["width"], "height": int(min(max(VIEWPORT["height"], height + 100), MAX_SHOT_HEIGHT))}
+    )
     wait_drawn(page, settle_ms=800)  # charts re-layout on resize
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
@@ -201,7 +205,9 @@ def test_downloads_give_valid_files_and_keep_the_page_state(app, browser, tmp_pa
         assert _lender_tags(page) == tags_before
         assert exceptions_on_page(page) == []
         assert watch.problems() == []
-        print(f"BROWSER-FIGURES csv_rows={len(rows) - 1} png={'yes' if png_file else 'no button'}"
-              f"{f' png_bytes={png_file.stat().st_size}' if png_file else ''}")
+        print(
+            f"BROWSER-FIGURES csv_rows={len(rows) - 1} png={'yes' if png_file else 'no button'}"
+            f"{f' png_bytes={png_file.stat().st_size}' if png_file else ''}"
+        )
     finally:
         ctx.close()

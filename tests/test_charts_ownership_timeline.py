@@ -1,31 +1,29 @@
-"""Ownership and timeline: shaping (rekodiq.ownership_timeline) and chart builders, on the real data and tiny frames.
+"""Ownership and timeline: shaping (rekodiq.ownership, rekodiq.milestones) and chart builders, on the real data and tiny frames.
 
 No Streamlit, no network. Figures are inspected through their traces and ``fig.to_json()``.
 """
 
 from __future__ import annotations
 
-import html
-
 import datetime as dt
+import html
 import json
 
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from rekodiq import aggregate
-from rekodiq import ownership_timeline as ot
-from rekodiq.charts.ownership import (
-    build_funded_shares,
-    build_ownership_history,
-    build_ownership_split,
-    build_rumoured_stakes,
-    label_levels,
-)
-from rekodiq.charts.timeline import CLAIM_SYMBOLS, MILESTONE_SYMBOLS, build_slippage, build_timeline, lanes, target_text
+from rekodiq import milestones as ms_rules
+from rekodiq import ownership as own
+from rekodiq.charts.ownership import build_funded_shares, build_ownership_split, build_rumoured_stakes
+from rekodiq.charts.ownership_history import build_ownership_history, label_levels
+from rekodiq.charts.slippage import build_slippage
+from rekodiq.charts.timeline import build_timeline, lanes
+from rekodiq.claims import filter_claims
 from rekodiq.data import load_dataset
-from rekodiq.filters import Filters, filter_claims
+from rekodiq.filters import Filters
+from rekodiq.format import pct_text, target_text
+from rekodiq.vocabulary import DEFAULT_SLIPPAGE_KEYS, MILESTONE_SYMBOLS, STATUS_SYMBOLS
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 TODAY = dt.date(2026, 11, 22)
@@ -41,7 +39,7 @@ def data():
 
 @pytest.fixture(scope="module")
 def split_now(data):
-    return ot.split_on(data.ownership, data.entities, TODAY)
+    return own.split_on(data.ownership, data.entities, TODAY)
 
 
 def leaves(fig: go.Figure) -> dict[str, tuple[float, list]]:
@@ -74,10 +72,10 @@ def assert_escaped(fig: go.Figure) -> None:
 
 
 def test_pct_text():
-    assert ot.pct_text(50) == "50 %"
-    assert ot.pct_text(8.3333) == "8.33 %"
-    assert ot.pct_text(37.5) == "37.5 %"
-    assert ot.pct_text(float("nan")) == "n/a"
+    assert pct_text(50) == "50 %"
+    assert pct_text(8.3333) == "8.33 %"
+    assert pct_text(37.5) == "37.5 %"
+    assert pct_text(float("nan")) == "n/a"
 
 
 def test_split_today_is_the_2022_reconstitution(split_now):
@@ -95,30 +93,30 @@ def test_split_today_is_the_2022_reconstitution(split_now):
     assert "Manara" not in set(split_now["holder"])
 
 
-def test_funded_shares_exclude_free_carried_and_match_aggregate(data, split_now):
+def test_funded_shares_exclude_free_carried_and_match_vehicle_shares(data, split_now):
     shares = dict(zip(split_now["stake_id"], split_now["funded_share_pct"], strict=True))
     free = split_now.loc[split_now["basis"] == "free-carried", "stake_id"]
     assert all(shares[s] == 0 for s in free)
     assert sum(shares.values()) == pytest.approx(100, abs=0.01)
     barrick = split_now.loc[split_now["holder"] == "Barrick", "funded_share_pct"].iloc[0]
     assert barrick == pytest.approx(100 * 50 / 90, abs=0.01)
-    # Per vehicle the numbers agree with aggregate.funded_equity_shares.
-    by_vehicle = aggregate.funded_equity_shares(split_now).set_index("vehicle")["funded_share_pct"]
+    # Per vehicle the numbers agree with ownership.funded_equity_shares.
+    by_vehicle = own.funded_equity_shares(split_now).set_index("vehicle")["funded_share_pct"]
     mine = split_now.groupby("vehicle")["funded_share_pct"].sum()
     for vehicle, share in by_vehicle.items():
         assert mine[vehicle] == pytest.approx(share, abs=1e-6)
 
 
 def test_split_in_1995_is_bhp_and_balochistan(data):
-    stakes = ot.split_on(data.ownership, data.entities, dt.date(1995, 1, 1))
+    stakes = own.split_on(data.ownership, data.entities, dt.date(1995, 1, 1))
     assert dict(zip(stakes["holder"], stakes["stake_pct"], strict=True)) == {"BHP": 75, "Balochistan": 25}
     # Two different holders held directly would be lumped by vehicle; per stake they are not.
-    early_2006 = ot.split_on(data.ownership, data.entities, dt.date(2006, 2, 1))
+    early_2006 = own.split_on(data.ownership, data.entities, dt.date(2006, 2, 1))
     assert early_2006.loc[early_2006["holder"] == "Antofagasta", "funded_share_pct"].iloc[0] == pytest.approx(50)
 
 
 def test_split_table_has_sources(data, split_now):
-    table = ot.split_table(split_now, data.sources)
+    table = own.split_table(split_now, data.sources)
     assert len(table) == 6
     assert table["source_ids"].str.len().gt(0).all()
     assert table["source_url"].str.startswith("http").all()
@@ -126,7 +124,7 @@ def test_split_table_has_sources(data, split_now):
 
 
 def test_other_stakes_are_only_rumoured_or_proposed(data):
-    others = ot.other_stakes(data.ownership, data.entities, data.sources)
+    others = own.other_stakes(data.ownership, data.entities, data.sources)
     assert set(others["status"]) <= {"rumoured", "proposed"}
     manara = others[others["holder"] == "Manara"].iloc[0]
     assert manara["stake_pct"] == 15 and manara["status"] == "rumoured"
@@ -134,39 +132,42 @@ def test_other_stakes_are_only_rumoured_or_proposed(data):
 
 
 def test_ownership_periods_and_changes(data):
-    periods = ot.ownership_periods(data.ownership, data.entities, TODAY)
+    periods = own.ownership_periods(data.ownership, data.entities, TODAY)
     assert periods["start"].min() == TS("1993-07-23")
     assert periods["end"].max() == TS(TODAY)
     for start, part in periods.groupby("start"):
         assert part["stake_pct"].sum() == pytest.approx(100, abs=0.01), start
     first = periods[periods["start"] == TS("1993-07-23")]
     assert dict(zip(first["holder"], first["stake_pct"], strict=True)) == {"BHP": 75, "Balochistan": 25}
-    changes = ot.ownership_changes(periods)
+    changes = own.ownership_changes(periods)
     assert [d.year for d in changes["date"]] == [1993, 2000, 2004, 2006, 2006, 2022]
     assert changes["label"].iloc[1] == "2000: Mincor in; BHP out"
     assert "Antofagasta out" in changes["label"].iloc[-1] and "Barrick 37.5 % to 50 %" in changes["detail"].iloc[-1]
 
 
 def test_filter_milestones_by_scope_and_dates(data):
-    rd = ot.filter_milestones(data.milestones, Filters())
+    rd = ms_rules.filter_milestones(data.milestones, Filters())
     assert set(rd["project"]) == {"Reko Diq"}
-    assert set(ot.filter_milestones(data.milestones, Filters(project="peers"))["project"]) == {"Context"}
-    in_2025 = ot.filter_milestones(data.milestones, Filters(date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 12, 31)))
+    assert set(ms_rules.filter_milestones(data.milestones, Filters(project="peers"))["project"]) == {"Context"}
+    in_2025 = ms_rules.filter_milestones(data.milestones, Filters(date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 12, 31)))
     assert in_2025["date"].dt.year.eq(2025).all() and len(in_2025) > 10
     # A span overlapping the range is kept: the 2020-2022 settlement talks touch 2021.
-    in_2021 = ot.filter_milestones(data.milestones, Filters(date_from=dt.date(2021, 1, 1), date_to=dt.date(2021, 12, 31)))
+    in_2021 = ms_rules.filter_milestones(data.milestones, Filters(date_from=dt.date(2021, 1, 1), date_to=dt.date(2021, 12, 31)))
     assert "M022" in set(in_2021["milestone_id"])
 
 
 def test_timeline_window():
     ms = pd.DataFrame({"date": [TS("1978-01-01"), TS("2034-01-01")], "end_date": [pd.NaT, pd.NaT]})
     ev = pd.DataFrame({"status_date": [TS("2025-06-12")]})
-    assert ot.timeline_window(ms, ev, Filters()) is None
-    assert ot.timeline_window(ms, ev, Filters(), dt.date(2022, 1, 1)) == (dt.date(2022, 1, 1), dt.date(2034, 1, 1))
+    assert ms_rules.timeline_window(ms, ev, Filters()) is None
+    assert ms_rules.timeline_window(ms, ev, Filters(), dt.date(2022, 1, 1)) == (dt.date(2022, 1, 1), dt.date(2034, 1, 1))
     f = Filters(date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 12, 31))
-    assert ot.timeline_window(ms, ev, f) == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    assert ms_rules.timeline_window(ms, ev, f) == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
     # A recent zoom that would start after the filter's end is ignored.
-    assert ot.timeline_window(ms, ev, Filters(date_to=dt.date(2000, 1, 1)), dt.date(2022, 1, 1)) == (dt.date(1978, 1, 1), dt.date(2000, 1, 1))
+    assert ms_rules.timeline_window(ms, ev, Filters(date_to=dt.date(2000, 1, 1)), dt.date(2022, 1, 1)) == (
+        dt.date(1978, 1, 1),
+        dt.date(2000, 1, 1),
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -185,7 +186,9 @@ def test_split_figure_on_real_data(split_now):
     pmpl = [v for i, (v, _) in leaf.items() if i.startswith("Pakistan/PMPL/")]
     assert pmpl == pytest.approx([8.3333] * 3)
     assert leaf["Pakistan/BMRL/Balochistan"][0] == 15 and leaf["Pakistan/BMRL/Balochistan"][1][2] == "fully funded"
-    assert leaf["Pakistan/held directly/Balochistan"][0] == 10 and leaf["Pakistan/held directly/Balochistan"][1][2] == "free-carried"
+    assert (
+        leaf["Pakistan/held directly/Balochistan"][0] == 10 and leaf["Pakistan/held directly/Balochistan"][1][2] == "free-carried"
+    )
     labels = [html.unescape(label) for label in fig.data[0].labels]  # as Plotly shows them
     assert any("15 % fully funded" in label for label in labels)
     assert any("10 % free-carried" in label for label in labels)
@@ -198,7 +201,7 @@ def test_split_figure_on_real_data(split_now):
 def test_rumoured_stake_is_in_its_own_figure_only(data, split_now):
     in_force = build_ownership_split(split_now).to_json()
     assert "Manara" not in in_force
-    rumoured = build_rumoured_stakes(ot.other_stakes(data.ownership, data.entities, data.sources))
+    rumoured = build_rumoured_stakes(own.other_stakes(data.ownership, data.entities, data.sources))
     assert "Manara" in rumoured.to_json()
     bar = rumoured.data[0]
     assert bar.type == "bar" and list(bar.x) == [15] and bar.name == "rumoured"
@@ -232,9 +235,9 @@ def _bars_on(fig: go.Figure, day: str) -> dict[str, float]:
 
 
 def test_history_figure_on_real_data(data):
-    periods = ot.ownership_periods(data.ownership, data.entities, TODAY)
+    periods = own.ownership_periods(data.ownership, data.entities, TODAY)
     context = pd.DataFrame({"date": [TS("2013-01-07")], "label": ["2013: ruling"], "detail": ["Supreme Court"]})
-    fig = build_ownership_history(periods, ot.ownership_changes(periods), context)
+    fig = build_ownership_history(periods, own.ownership_changes(periods), context)
     assert _bars_on(fig, "1995-01-01") == {"BHP": 75, "Balochistan": 25}
     assert _bars_on(fig, "2001-06-01") == {"Mincor": 75, "Balochistan": 25}
     assert _bars_on(fig, "2010-01-01") == {"Barrick": 37.5, "Antofagasta": 37.5, "Balochistan": 25}
@@ -270,8 +273,8 @@ def test_history_labels_never_overlap_on_a_level():
 
 @pytest.fixture(scope="module")
 def timeline_inputs(data):
-    milestones = ot.milestone_points(ot.filter_milestones(data.milestones, Filters()), data.sources)
-    events = ot.finance_events(filter_claims(data.financing, Filters()), data.sources)
+    milestones = ms_rules.milestone_points(ms_rules.filter_milestones(data.milestones, Filters()), data.sources)
+    events = ms_rules.finance_events(filter_claims(data.financing, Filters()), data.sources)
     return milestones, events
 
 
@@ -287,7 +290,7 @@ def test_timeline_on_real_data(timeline_inputs):
     assert symbols == {s: MILESTONE_SYMBOLS[s] for s in symbols}
     assert {"done", "planned", "under review"} <= set(symbols)
     assert len(set(symbols.values())) == len(symbols)  # one symbol per status
-    assert bottom and all(t.marker.symbol == CLAIM_SYMBOLS[t.name] for t in bottom)
+    assert bottom and all(t.marker.symbol == STATUS_SYMBOLS[t.name] for t in bottom)
     assert sum(len(t.x) for t in bottom) == len(events)
     assert sum(len(t.x) for t in top) == len(milestones)
     # Spans with an end date are drawn as lines.
@@ -302,7 +305,7 @@ def test_timeline_on_real_data(timeline_inputs):
 def test_timeline_x_range_and_filters(data, timeline_inputs):
     milestones, _ = timeline_inputs
     f = Filters(date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 12, 31))
-    events = ot.finance_events(filter_claims(data.financing, f), data.sources)
+    events = ms_rules.finance_events(filter_claims(data.financing, f), data.sources)
     assert len(events) and events["status_date"].dt.year.eq(2025).all()
     fig = build_timeline(milestones, events, today=TODAY, x_range=(dt.date(2025, 1, 1), dt.date(2025, 12, 31)))
     lo, hi = (TS(v) for v in fig.layout.xaxis2.range)
@@ -310,7 +313,7 @@ def test_timeline_x_range_and_filters(data, timeline_inputs):
 
 
 def test_slippage_on_real_data(data):
-    rows = ot.slippage_rows(data.milestone_targets, data.sources, ot.DEFAULT_SLIPPAGE_KEYS)
+    rows = ms_rules.slippage_rows(data.milestone_targets, data.sources, DEFAULT_SLIPPAGE_KEYS)
     fig = build_slippage(rows)
     fc = next(t for t in fig.data if t.name == "Financial close")
     assert [TS(x).date().isoformat() for x in fc.x] == ["2025-01-01", "2025-06-17", "2025-09-11", "2025-11-28", "2025-12-01"]
@@ -339,7 +342,9 @@ def test_target_text():
 
 
 def test_lanes_alternate_close_points():
-    frame = pd.DataFrame({"g": ["a", "a", "a", "b"], "d": [TS("2025-01-01"), TS("2025-01-05"), TS("2025-06-01"), TS("2025-01-02")]})
+    frame = pd.DataFrame(
+        {"g": ["a", "a", "a", "b"], "d": [TS("2025-01-01"), TS("2025-01-05"), TS("2025-06-01"), TS("2025-01-02")]}
+    )
     assert lanes(frame, "g", "d", 30) == [0, 1, 0, 0]
 
 
@@ -353,54 +358,70 @@ def tiny_sources() -> pd.DataFrame:
 
 
 def tiny_milestones(title: str = HOSTILE) -> pd.DataFrame:
-    return pd.DataFrame({
-        "milestone_id": ["M001", "M002", "M003"],
-        "date": [TS("1978-01-01"), TS("2025-06-12"), TS("2034-01-01")],
-        "date_precision": ["year", "day", "year"],
-        "end_date": [TS("1979-12-31"), pd.NaT, pd.NaT],
-        "title": [title, "Ordinary", "Later"],
-        "category": ["geology", HOSTILE, "production"],
-        "status": ["done", "slipped", "planned"],
-        "project": ["Reko Diq"] * 3,
-        "claim_id": [None] * 3,
-        "source_ids": ["S001"] * 3,
-        "note": [None] * 3,
-    })
+    return pd.DataFrame(
+        {
+            "milestone_id": ["M001", "M002", "M003"],
+            "date": [TS("1978-01-01"), TS("2025-06-12"), TS("2034-01-01")],
+            "date_precision": ["year", "day", "year"],
+            "end_date": [TS("1979-12-31"), pd.NaT, pd.NaT],
+            "title": [title, "Ordinary", "Later"],
+            "category": ["geology", HOSTILE, "production"],
+            "status": ["done", "slipped", "planned"],
+            "project": ["Reko Diq"] * 3,
+            "claim_id": [None] * 3,
+            "source_ids": ["S001"] * 3,
+            "note": [None] * 3,
+        }
+    )
 
 
 def tiny_events() -> pd.DataFrame:
-    return pd.DataFrame({
-        "claim_id": ["C001"], "project": ["Reko Diq"], "financier": [HOSTILE], "financier_type": ["commercial bank"],
-        "instrument": ["loan"], "amount_usd": [100.0], "amount_kind": ["exact"], "status": ["signed"],
-        "status_date": [TS("2025-06-12")], "counts_in_totals": [True], "source_ids": ["S001"],
-    })
+    return pd.DataFrame(
+        {
+            "claim_id": ["C001"],
+            "project": ["Reko Diq"],
+            "financier": [HOSTILE],
+            "financier_type": ["commercial bank"],
+            "instrument": ["loan"],
+            "amount_usd": [100.0],
+            "amount_kind": ["exact"],
+            "status": ["signed"],
+            "status_date": [TS("2025-06-12")],
+            "counts_in_totals": [True],
+            "source_ids": ["S001"],
+        }
+    )
 
 
 def tiny_ownership() -> tuple[pd.DataFrame, pd.DataFrame]:
-    entities = pd.DataFrame({
-        "entity_id": ["a", "b", "v", "r"],
-        "short_name": [HOSTILE, "Province", "Vehicle <b>", "Rumour Co"],
-        "country": ["CAN", "PAK", "PAK", "SAU"],
-    })
-    ownership = pd.DataFrame({
-        "stake_id": ["O001", "O002", "O003", "O004"],
-        "holder_id": ["a", "b", "b", "r"],
-        "vehicle_id": [None, "v", None, None],
-        "stake_pct": [60.0, 30.0, 10.0, 20.0],
-        "basis": ["contributing", "fully funded", "free-carried", "contributing"],
-        "valid_from": [TS("2000-01-01")] * 3 + [TS("2010-01-01")],
-        "valid_to": [pd.NaT] * 4,
-        "status": ["in force", "in force", "in force", "rumoured"],
-        "source_ids": ["S001"] * 4,
-        "note": [HOSTILE, None, None, "talks ended"],
-    })
+    entities = pd.DataFrame(
+        {
+            "entity_id": ["a", "b", "v", "r"],
+            "short_name": [HOSTILE, "Province", "Vehicle <b>", "Rumour Co"],
+            "country": ["CAN", "PAK", "PAK", "SAU"],
+        }
+    )
+    ownership = pd.DataFrame(
+        {
+            "stake_id": ["O001", "O002", "O003", "O004"],
+            "holder_id": ["a", "b", "b", "r"],
+            "vehicle_id": [None, "v", None, None],
+            "stake_pct": [60.0, 30.0, 10.0, 20.0],
+            "basis": ["contributing", "fully funded", "free-carried", "contributing"],
+            "valid_from": [TS("2000-01-01")] * 3 + [TS("2010-01-01")],
+            "valid_to": [pd.NaT] * 4,
+            "status": ["in force", "in force", "in force", "rumoured"],
+            "source_ids": ["S001"] * 4,
+            "note": [HOSTILE, None, None, "talks ended"],
+        }
+    )
     return ownership, entities
 
 
 def test_hostile_text_is_escaped_in_timeline():
     sources = tiny_sources()
-    milestones = ot.milestone_points(tiny_milestones(), sources)
-    events = ot.finance_events(tiny_events(), sources)
+    milestones = ms_rules.milestone_points(tiny_milestones(), sources)
+    events = ms_rules.finance_events(tiny_events(), sources)
     fig = build_timeline(milestones, events, today=TODAY)
     assert_escaped(fig)
     top = [t for t in fig.data if t.mode == "markers" and t.yaxis in (None, "y")]
@@ -413,51 +434,55 @@ def test_hostile_text_is_escaped_in_timeline():
 def test_hostile_text_is_escaped_in_ownership_charts():
     ownership, entities = tiny_ownership()
     sources = tiny_sources()
-    stakes = ot.split_on(ownership, entities, dt.date(2020, 1, 1))
+    stakes = own.split_on(ownership, entities, dt.date(2020, 1, 1))
     assert stakes["stake_pct"].sum() == 100 and "Rumour Co" not in set(stakes["holder"])
     split = build_ownership_split(stakes)
     assert_escaped(split)
     assert sum(split.data[0].values) == pytest.approx(100)
     assert "Vehicle &lt;b&gt;" in split.to_json()
     assert_escaped(build_funded_shares(stakes))
-    periods = ot.ownership_periods(ownership, entities, dt.date(2020, 1, 1))
-    history = build_ownership_history(periods, ot.ownership_changes(periods))
+    periods = own.ownership_periods(ownership, entities, dt.date(2020, 1, 1))
+    history = build_ownership_history(periods, own.ownership_changes(periods))
     assert_escaped(history)
-    rumoured = build_rumoured_stakes(ot.other_stakes(ownership, entities, sources))
+    rumoured = build_rumoured_stakes(own.other_stakes(ownership, entities, sources))
     assert "Rumour Co" in rumoured.to_json() and "Rumour Co" not in split.to_json()
 
 
 def test_hostile_text_is_escaped_in_slippage():
-    targets = pd.DataFrame({
-        "target_id": ["T001", "T002", "T003"],
-        "milestone_key": [HOSTILE] * 3,
-        "target_label": [HOSTILE, "second", "deferred"],
-        "target_date": [TS("2025-06-30"), TS("2025-12-31"), pd.NaT],
-        "target_precision": ["month", "half", None],
-        "stated_on": [TS("2025-01-01"), TS("2025-06-01"), TS("2026-01-01")],
-        "outcome": ["superseded", "superseded", "deferred"],
-        "source_ids": ["S001"] * 3,
-        "note": [None] * 3,
-    })
-    fig = build_slippage(ot.slippage_rows(targets, tiny_sources()))
+    targets = pd.DataFrame(
+        {
+            "target_id": ["T001", "T002", "T003"],
+            "milestone_key": [HOSTILE] * 3,
+            "target_label": [HOSTILE, "second", "deferred"],
+            "target_date": [TS("2025-06-30"), TS("2025-12-31"), pd.NaT],
+            "target_precision": ["month", "half", None],
+            "stated_on": [TS("2025-01-01"), TS("2025-06-01"), TS("2026-01-01")],
+            "outcome": ["superseded", "superseded", "deferred"],
+            "source_ids": ["S001"] * 3,
+            "note": [None] * 3,
+        }
+    )
+    fig = build_slippage(ms_rules.slippage_rows(targets, tiny_sources()))
     assert_escaped(fig)
     assert any((t.name or "").endswith(": deferred") for t in fig.data)
 
 
 @pytest.mark.parametrize("builder", ["split", "funded", "history", "rumoured", "timeline", "slippage"])
 def test_empty_inputs_give_a_labelled_empty_figure(builder, data):
-    none_stakes = ot.split_on(data.ownership, data.entities, dt.date(1980, 1, 1))
+    none_stakes = own.split_on(data.ownership, data.entities, dt.date(1980, 1, 1))
     assert none_stakes.empty
-    empty_periods = ot.ownership_periods(data.ownership.iloc[0:0], data.entities, TODAY)
+    empty_periods = own.ownership_periods(data.ownership.iloc[0:0], data.entities, TODAY)
     figs = {
         "split": lambda: build_ownership_split(none_stakes),
         "funded": lambda: build_funded_shares(none_stakes),
-        "history": lambda: build_ownership_history(empty_periods, ot.ownership_changes(empty_periods)),
-        "rumoured": lambda: build_rumoured_stakes(ot.other_stakes(data.ownership.iloc[0:0], data.entities, data.sources)),
+        "history": lambda: build_ownership_history(empty_periods, own.ownership_changes(empty_periods)),
+        "rumoured": lambda: build_rumoured_stakes(own.other_stakes(data.ownership.iloc[0:0], data.entities, data.sources)),
         "timeline": lambda: build_timeline(
-            ot.milestone_points(data.milestones.iloc[0:0], data.sources),
-            ot.finance_events(data.financing.iloc[0:0], data.sources), today=TODAY),
-        "slippage": lambda: build_slippage(ot.slippage_rows(data.milestone_targets, data.sources, ("no-such-key",))),
+            ms_rules.milestone_points(data.milestones.iloc[0:0], data.sources),
+            ms_rules.finance_events(data.financing.iloc[0:0], data.sources),
+            today=TODAY,
+        ),
+        "slippage": lambda: build_slippage(ms_rules.slippage_rows(data.milestone_targets, data.sources, ("no-such-key",))),
     }
     fig = figs[builder]()
     assert fig.data == ()
@@ -465,8 +490,8 @@ def test_empty_inputs_give_a_labelled_empty_figure(builder, data):
 
 
 def test_timeline_with_only_milestones_says_no_events(data):
-    milestones = ot.milestone_points(ot.filter_milestones(data.milestones, Filters()), data.sources)
-    events = ot.finance_events(data.financing.iloc[0:0], data.sources)
+    milestones = ms_rules.milestone_points(ms_rules.filter_milestones(data.milestones, Filters()), data.sources)
+    events = ms_rules.finance_events(data.financing.iloc[0:0], data.sources)
     fig = build_timeline(milestones, events, today=TODAY)
     assert any("none match" in a.text for a in fig.layout.annotations)
     assert all(t.yaxis in (None, "y") for t in fig.data)
@@ -474,12 +499,21 @@ def test_timeline_with_only_milestones_says_no_events(data):
 
 def test_split_ids_stay_unique_when_a_holder_has_two_stakes_in_one_vehicle():
     entities = pd.DataFrame({"entity_id": ["a", "b"], "short_name": ["A", "B"], "country": ["CAN", "PAK"]})
-    ownership = pd.DataFrame({
-        "stake_id": ["O1", "O2", "O3"], "holder_id": ["a", "b", "b"], "vehicle_id": [None] * 3, "stake_pct": [50.0, 30.0, 20.0],
-        "basis": ["contributing", "contributing", "free-carried"], "valid_from": [TS("2000-01-01")] * 3, "valid_to": [pd.NaT] * 3,
-        "status": ["in force"] * 3, "source_ids": ["S1"] * 3, "note": [None] * 3,
-    })
-    fig = build_ownership_split(ot.split_on(ownership, entities, dt.date(2020, 1, 1)))
+    ownership = pd.DataFrame(
+        {
+            "stake_id": ["O1", "O2", "O3"],
+            "holder_id": ["a", "b", "b"],
+            "vehicle_id": [None] * 3,
+            "stake_pct": [50.0, 30.0, 20.0],
+            "basis": ["contributing", "contributing", "free-carried"],
+            "valid_from": [TS("2000-01-01")] * 3,
+            "valid_to": [pd.NaT] * 3,
+            "status": ["in force"] * 3,
+            "source_ids": ["S1"] * 3,
+            "note": [None] * 3,
+        }
+    )
+    fig = build_ownership_split(own.split_on(ownership, entities, dt.date(2020, 1, 1)))
     ids = list(fig.data[0].ids)
     assert len(ids) == len(set(ids))
     assert sorted(leaves(fig)[i][0] for i in leaves(fig) if i.startswith("Pakistan/")) == [20, 30]

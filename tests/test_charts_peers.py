@@ -8,10 +8,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from rekodiq import claims as peers_rows
+from rekodiq import urlstate
 from rekodiq.charts import peers
-from rekodiq.filters import REKO_DIQ, Filters
+from rekodiq.filters import Filters
+from rekodiq.vocabulary import REKO_DIQ, STATUS_SYMBOLS
 
-NAMES = {"CHL": "Chile", "JPN": "Japan", "USA": "United States", "PER": "Peru", "PAK": "Pakistan", "DEU": "Germany", "SAU": "Saudi Arabia"}
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 
@@ -25,12 +27,31 @@ def financing():
 def claims(*rows: dict) -> pd.DataFrame:
     """A tiny financing frame with every column the page uses; ``rows`` override the defaults."""
     base = {
-        "claim_id": "C900", "claim_group": "g900", "project": "Test mine", "host_country": "CHL", "financier": "JBIC",
-        "financier_country": "JPN", "financier_type": "export credit agency", "instrument": "loan", "amount_reported": 100.0,
-        "currency": "USD", "amount_usd": 100.0, "amount_usd_high": float("nan"), "usd_conversion": "Reported in USD.",
-        "amount_kind": "exact", "status": "signed", "status_date": "2024-01-15", "status_date_precision": "day",
-        "announced_date": "2024-01-15", "supersedes": "", "part_of": "", "counts_in_totals": True, "selection_note": "Only version.",
-        "source_ids": "S001", "fact_refs": "", "note": "",
+        "claim_id": "C900",
+        "claim_group": "g900",
+        "project": "Test mine",
+        "host_country": "CHL",
+        "financier": "JBIC",
+        "financier_country": "JPN",
+        "financier_type": "export credit agency",
+        "instrument": "loan",
+        "amount_reported": 100.0,
+        "currency": "USD",
+        "amount_usd": 100.0,
+        "amount_usd_high": float("nan"),
+        "usd_conversion": "Reported in USD.",
+        "amount_kind": "exact",
+        "status": "signed",
+        "status_date": "2024-01-15",
+        "status_date_precision": "day",
+        "announced_date": "2024-01-15",
+        "supersedes": "",
+        "part_of": "",
+        "counts_in_totals": True,
+        "selection_note": "Only version.",
+        "source_ids": "S001",
+        "fact_refs": "",
+        "note": "",
     }
     frame = pd.DataFrame([{**base, **row} for row in rows])
     frame["status_date"] = pd.to_datetime(frame["status_date"])
@@ -66,43 +87,49 @@ def all_strings(node) -> list[str]:
 
 def test_reko_diq_is_excluded_by_default_whatever_the_project_filter(financing):
     for project in ("reko-diq", "peers", "all"):
-        deals = peers.select_deals(financing, Filters(project=project))
+        deals = peers_rows.select_deals(financing, Filters(project=project))
         assert len(deals) > 0
         assert REKO_DIQ not in set(deals["project"])
         assert set(deals["scope"]) == {"peer deal"}
 
 
 def test_reko_diq_toggle_adds_only_its_counted_claims(financing):
-    deals = peers.select_deals(financing, Filters(), include_reko_diq=True)
+    deals = peers_rows.select_deals(financing, Filters(), include_reko_diq=True)
     own = deals[deals["project"] == REKO_DIQ]
-    expected = financing[(financing["project"] == REKO_DIQ) & financing["counts_in_totals"] & financing["status"].isin(Filters().allowed_statuses())]
+    expected = financing[
+        (financing["project"] == REKO_DIQ)
+        & financing["counts_in_totals"]
+        & financing["status"].isin(Filters().allowed_statuses())
+    ]
     assert set(own["claim_id"]) == set(expected["claim_id"])
     assert own["counts_in_totals"].all()
     assert set(own["scope"]) == {REKO_DIQ}
 
 
 def test_lender_country_and_host_filters(financing):
-    japanese = peers.select_deals(financing, Filters(countries=("JPN",)))
+    japanese = peers_rows.select_deals(financing, Filters(countries=("JPN",)))
     assert len(japanese) >= 5 and set(japanese["financier_country"]) == {"JPN"}
-    chile = peers.select_deals(financing, Filters(), hosts=("CHL",))
+    chile = peers_rows.select_deals(financing, Filters(), hosts=("CHL",))
     assert set(chile["host_country"]) == {"CHL"}
     assert {"C063", "C064", "C065", "C066", "C069"} <= set(chile["claim_id"])
-    assert peers.select_deals(financing, Filters(), hosts=("PAK",)).empty
+    assert peers_rows.select_deals(financing, Filters(), hosts=("PAK",)).empty
 
 
 def test_programme_level_rows_are_split_off(financing):
-    deals = peers.select_deals(financing, Filters())
-    single, programmes = peers.split_programmes(deals)
+    deals = peers_rows.select_deals(financing, Filters())
+    single, programmes = peers_rows.split_programmes(deals)
     assert set(programmes["claim_id"]) == {"C057", "C058"}  # pooled letters of interest, 100 bn headroom
     assert "C056" in set(single["claim_id"])  # Project Vault is one loan to one borrower
     assert len(single) + len(programmes) == len(deals)
 
 
 def test_deal_amounts_are_the_counted_usd_amounts_of_single_deals(financing):
-    deals = peers.select_deals(financing, Filters(include_unconfirmed=True))
-    points = peers.deal_amounts(deals, NAMES)
+    deals = peers_rows.select_deals(financing, Filters(include_unconfirmed=True))
+    points = peers_rows.deal_amounts(deals)
     raw = financing[
-        (financing["project"] != REKO_DIQ) & financing["counts_in_totals"] & financing["amount_usd"].notna()
+        (financing["project"] != REKO_DIQ)
+        & financing["counts_in_totals"]
+        & financing["amount_usd"].notna()
         & ~financing["claim_id"].isin(["C057", "C058"])
     ]
     assert set(points["claim_id"]) == set(raw["claim_id"])
@@ -115,8 +142,8 @@ def test_deal_amounts_are_the_counted_usd_amounts_of_single_deals(financing):
 
 
 def test_timeline_keeps_rows_without_an_amount(financing):
-    deals = peers.select_deals(financing, Filters())
-    points = peers.deal_timeline(deals, NAMES)
+    deals = peers_rows.select_deals(financing, Filters())
+    points = peers_rows.deal_timeline(deals)
     assert set(points["claim_id"]) == set(deals["claim_id"])
     fig = peers.build_peer_timeline(points)
     shown = marker_points(fig)
@@ -127,14 +154,16 @@ def test_timeline_keeps_rows_without_an_amount(financing):
 
 
 def test_rows_are_grouped_by_host_with_a_header_per_host(financing):
-    points = peers.deal_amounts(peers.select_deals(financing, Filters()), NAMES)
+    points = peers_rows.deal_amounts(peers_rows.select_deals(financing, Filters()))
     fig = peers.build_peer_amounts(points)
     ticks = list(fig.layout.yaxis.ticktext)
     headers = [t for t in ticks if t.startswith("<b>")]
     assert headers == [f"<b>{h}</b>" for h in dict.fromkeys(points["host_name"])]
     assert len(ticks) == len(points) + len(headers)
     # hosts are contiguous
-    assert points["host_name"].tolist() == sorted(points["host_name"].tolist(), key=list(dict.fromkeys(points["host_name"])).index)
+    assert points["host_name"].tolist() == sorted(
+        points["host_name"].tolist(), key=list(dict.fromkeys(points["host_name"])).index
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -143,23 +172,23 @@ def test_rows_are_grouped_by_host_with_a_header_per_host(financing):
 
 
 def test_trace_types_encodings_and_titles(financing):
-    points = peers.deal_amounts(peers.select_deals(financing, Filters()), NAMES)
+    points = peers_rows.deal_amounts(peers_rows.select_deals(financing, Filters()))
     fig = peers.build_peer_amounts(points)
     assert {t.type for t in fig.data} == {"scatter"}
     assert fig.layout.title.text == "Peer deals by host country and project"
     assert fig.layout.xaxis.type in (None, "linear") and fig.layout.xaxis.range[0] == 0
     status_entries = {t.name: t.marker.symbol for t in fig.data if t.legend == "legend2" and t.name != "reported range"}
-    assert status_entries == {s: peers.STATUS_SYMBOLS[s] for s in set(points["status"])}
+    assert status_entries == {s: STATUS_SYMBOLS[s] for s in set(points["status"])}
     for trace in fig.data:
         if trace.mode == "markers" and trace.customdata is not None:
-            expected = [peers.STATUS_SYMBOLS[points.set_index("claim_id").loc[c[5], "status"]] for c in trace.customdata]
+            expected = [STATUS_SYMBOLS[points.set_index("claim_id").loc[c[5], "status"]] for c in trace.customdata]
             assert list(trace.marker.symbol) == expected  # status by shape, not colour
     labels = [t for t in fig.data if t.mode == "markers+text"][0]
     assert "USD 10 bn" in labels.text and "USD 950 m" in labels.text
 
 
 def test_log_axis_option(financing):
-    points = peers.deal_amounts(peers.select_deals(financing, Filters()), NAMES)
+    points = peers_rows.deal_amounts(peers_rows.select_deals(financing, Filters()))
     fig = peers.build_peer_amounts(points, log_x=True)
     assert fig.layout.xaxis.type == "log"
     assert not [t for t in fig.data if t.mode == "lines" and t.name != "reported range"], "no stems from zero on a log axis"
@@ -167,8 +196,8 @@ def test_log_axis_option(financing):
 
 
 def test_colours_are_stable_across_views(financing):
-    peers_only = peers.country_colors(peers.deal_amounts(peers.select_deals(financing, Filters()), NAMES))
-    with_rd = peers.country_colors(peers.deal_amounts(peers.select_deals(financing, Filters(), include_reko_diq=True), NAMES))
+    peers_only = peers.country_colors(peers_rows.deal_amounts(peers_rows.select_deals(financing, Filters())))
+    with_rd = peers.country_colors(peers_rows.deal_amounts(peers_rows.select_deals(financing, Filters(), include_reko_diq=True)))
     assert peers_only["JPN"] == with_rd["JPN"] and peers_only["USA"] == with_rd["USA"]
     assert len(set(with_rd.values())) == len(with_rd), "no two lender countries share a colour"
 
@@ -178,9 +207,9 @@ def test_tiny_frame_and_hostile_financier_is_escaped_everywhere():
         {"claim_id": "C901", "financier": HOSTILE, "project": "Mine <b>bold</b>", "amount_usd": 250.0},
         {"claim_id": "C902", "financier": "JBIC", "host_country": "PER", "amount_usd": float("nan"), "status": "announced"},
     )
-    points = peers.deal_amounts(frame, NAMES)
+    points = peers_rows.deal_amounts(frame)
     assert points["claim_id"].tolist() == ["C901"]
-    for fig in (peers.build_peer_amounts(points), peers.build_peer_timeline(peers.deal_timeline(frame, NAMES))):
+    for fig in (peers.build_peer_amounts(points), peers.build_peer_timeline(peers_rows.deal_timeline(frame))):
         strings = all_strings(json.loads(fig.to_json()))
         assert not any("<img" in s for s in strings)
         assert not any("<b>bold" in s for s in strings)
@@ -189,10 +218,10 @@ def test_tiny_frame_and_hostile_financier_is_escaped_everywhere():
 
 def test_empty_selection_gives_an_empty_figure_not_an_error():
     frame = claims({"claim_id": "C903", "amount_usd": float("nan")})
-    amounts = peers.build_peer_amounts(peers.deal_amounts(frame, NAMES))
+    amounts = peers.build_peer_amounts(peers_rows.deal_amounts(frame))
     assert not [t for t in amounts.data if t.x]
     assert "No peer deal" in amounts.layout.annotations[0].text
-    timeline = peers.build_peer_timeline(peers.deal_timeline(frame.iloc[0:0], NAMES))
+    timeline = peers.build_peer_timeline(peers_rows.deal_timeline(frame.iloc[0:0]))
     assert "No peer deal" in timeline.layout.annotations[0].text
 
 
@@ -200,17 +229,19 @@ def test_deals_table_adds_the_host_and_source_links(financing):
     from rekodiq.data import load_dataset
 
     sources = load_dataset().dataset.sources
-    deals = peers.select_deals(financing, Filters())
-    table = peers.deals_table(deals, sources)
+    deals = peers_rows.select_deals(financing, Filters())
+    table = peers_rows.deals_table(deals, sources)
     assert len(table) == len(deals)
     assert table.columns.tolist()[1:3] == ["project", "host_country"]
-    assert dict(zip(table["claim_id"], table["host_country"], strict=True)) == dict(zip(deals["claim_id"], deals["host_country"], strict=True))
+    assert dict(zip(table["claim_id"], table["host_country"], strict=True)) == dict(
+        zip(deals["claim_id"], deals["host_country"], strict=True)
+    )
     assert table["source_url"].str.startswith("http").all()
 
 
 def test_chart_table_has_sources_and_plain_dates(financing):
-    points = peers.deal_amounts(peers.select_deals(financing, Filters()), NAMES)
-    table = peers.chart_table(points)
+    points = peers_rows.deal_amounts(peers_rows.select_deals(financing, Filters()))
+    table = peers_rows.points_table(points)
     assert "source_ids" in table.columns and table["source_ids"].str.len().gt(0).all()
     assert table["amount_usd"].tolist() == points["amount_usd"].tolist()
     assert not pd.api.types.is_datetime64_any_dtype(table["status_date"])
@@ -223,25 +254,25 @@ def test_chart_table_has_sources_and_plain_dates(financing):
 
 def test_parse_hosts_allow_list():
     allowed = ("CHL", "PER", "XVA")
-    assert peers.parse_hosts(["chl", "PER", "CHL"], allowed) == (("CHL", "PER"), [])
-    chosen, notices = peers.parse_hosts(["<script>alert(1)</script>", "CHL", "x" * 500], allowed)
+    assert urlstate.parse_hosts(["chl", "PER", "CHL"], allowed) == (("CHL", "PER"), [])
+    chosen, notices = urlstate.parse_hosts(["<script>alert(1)</script>", "CHL", "x" * 500], allowed)
     assert chosen == ("CHL",)
     assert len(notices) == 2 and "<script>alert(1)</script>" in notices[0]
     assert all(len(n) < 120 for n in notices)
-    chosen, notices = peers.parse_hosts(["CHL"] * 60, allowed)
+    chosen, notices = urlstate.parse_hosts(["CHL"] * 60, allowed)
     assert chosen == ("CHL",) and "first 50" in notices[-1]
 
 
 def test_parse_flag():
-    assert peers.parse_flag("rd", []) == (False, [])
-    assert peers.parse_flag("rd", ["1"]) == (True, [])
-    assert peers.parse_flag("rd", ["on", "off"]) == (False, ["rd: given 2 times, the last value was used"])
-    value, notices = peers.parse_flag("rd", ["maybe"])
+    assert urlstate.parse_page_flag("rd", []) == (False, [])
+    assert urlstate.parse_page_flag("rd", ["1"]) == (True, [])
+    assert urlstate.parse_page_flag("rd", ["on", "off"]) == (False, ["rd: given 2 times, the last value was used"])
+    value, notices = urlstate.parse_page_flag("rd", ["maybe"])
     assert value is False and notices and "maybe" in notices[0]
 
 
 def test_host_options_are_the_hosts_in_the_ledger(financing):
-    options = peers.host_options(financing)
+    options = peers_rows.host_options(financing)
     assert options == tuple(sorted(financing["host_country"].unique()))
     assert {"CHL", "PER", "PAK", "XVA"} <= set(options)
 
@@ -249,7 +280,7 @@ def test_host_options_are_the_hosts_in_the_ledger(financing):
 def test_programme_table_is_compact_and_sourced(financing):
     from rekodiq.data import load_dataset
 
-    _, programmes = peers.split_programmes(peers.select_deals(financing, Filters()))
-    table = peers.programme_table(programmes, load_dataset().dataset.sources)
+    _, programmes = peers_rows.split_programmes(peers_rows.select_deals(financing, Filters()))
+    table = peers_rows.programme_table(programmes, load_dataset().dataset.sources)
     assert dict(zip(table["claim_id"], table["amount_usd"], strict=True)) == {"C057": 14800.0, "C058": 100000.0}
     assert {"note", "source_url", "source_ids"} <= set(table.columns)

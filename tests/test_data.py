@@ -7,7 +7,6 @@ import datetime as dt
 import hashlib
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -24,13 +23,6 @@ def data():
     result = load_dataset()
     assert result.report.ok, "\n".join(map(str, result.report.failures))
     return result.dataset
-
-
-@pytest.fixture
-def data_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(DATA_DIR, target)
-    return target
 
 
 def rows(path: Path) -> list[dict]:
@@ -381,5 +373,9 @@ def test_loading_never_writes_to_the_data_directory(data_copy):
 
 def test_validate_tables_on_raw_frames_directly():
     dictionary = read_dictionary()
-    raw = {"routes.csv": pd.DataFrame({c: pd.Series(dtype=str) for c in dictionary.loc[dictionary["file"] == "routes.csv", "column"]})}
+    raw = {
+        "routes.csv": pd.DataFrame(
+            {c: pd.Series(dtype=str) for c in dictionary.loc[dictionary["file"] == "routes.csv", "column"]}
+        )
+    }
     assert validate_tables(raw, dictionary).ok  # an empty but well-formed table is valid

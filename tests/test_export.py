@@ -47,7 +47,7 @@ def sources_frame() -> pd.DataFrame:
         {
             "source_id": ["S001", "S002", "S003", "S004"],
             "url": ["https://a.example/1", "https://b.example/2", "https://c.example/3", "https://d.example/4"],
-            "publisher": ["Reuters", "=HYPERLINK(\"http://evil\")", "JBIC", "Dawn"],
+            "publisher": ["Reuters", '=HYPERLINK("http://evil")', "JBIC", "Dawn"],
             "title": ["Loan signed", "Bank approves", "Cover agreed", "Unrelated"],
             "published": pd.to_datetime(["2024-01-02", "2024-05-06", "2025-03-04", "2023-01-01"]),
             "grade": ["B", "A", "A", "B"],
@@ -73,7 +73,7 @@ def claims_frame() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "claim_id": ["C001", "C002", "C003"],
-            "financier": ["US EXIM", "Société Générale; \"SG\"", "中国银行"],
+            "financier": ["US EXIM", 'Société Générale; "SG"', "中国银行"],
             "instrument": pd.Categorical(["senior loan", "ECA cover", "-loan"]),
             "amount_usd": [1250.0, -300.0, None],
             "note": ["line one\nline two", "@risk", ""],
@@ -83,10 +83,17 @@ def claims_frame() -> pd.DataFrame:
 
 
 def unicode_frame() -> pd.DataFrame:
-    return pd.DataFrame({"name": ["Reko Diq — Balochistan", "Ünïcödé, \"quoted\"; semi", "emoji 🚂", "tab\tinside", " leading space"]})
+    return pd.DataFrame(
+        {"name": ["Reko Diq — Balochistan", 'Ünïcödé, "quoted"; semi', "emoji 🚂", "tab\tinside", " leading space"]}
+    )
 
 
-FRAMES = {"mixed": mixed_frame, "claims": claims_frame, "unicode": unicode_frame, "empty": lambda: pd.DataFrame({"a": [], "b": []})}
+FRAMES = {
+    "mixed": mixed_frame,
+    "claims": claims_frame,
+    "unicode": unicode_frame,
+    "empty": lambda: pd.DataFrame({"a": [], "b": []}),
+}
 
 
 def bar_figure(title: str = "Financing by financier") -> go.Figure:
@@ -182,7 +189,7 @@ def test_file_name_for_default_filters_and_several_keys():
         ("..",),
         ("Société Générale", "Crédit Agricole"),
         ("中国银行",),
-        ("a b\tc\nd", "x\\y:z*?\"<>|"),
+        ("a b\tc\nd", 'x\\y:z*?"<>|'),
         ("\u202eevil\u202d.exe",),
     ],
 )
@@ -314,8 +321,8 @@ def test_csv_rows_equal_the_displayed_frame(name):
 def test_csv_keeps_numbers_bare_and_text_quoted():
     text = export.table_csv(mixed_frame()).decode("utf-8-sig")
     first_row = text.split("\r\n")[1]
-    assert first_row.startswith("\"'=1+2\",-5.0,0,\"true\",\"2024-01-01\"")
-    assert "\"'=1+2\"\";=1+2\"" in text, "OWASP example: quotes doubled, apostrophe inside the quotes"
+    assert first_row.startswith('"\'=1+2",-5.0,0,"true","2024-01-01"')
+    assert '"\'=1+2"";=1+2"' in text, "OWASP example: quotes doubled, apostrophe inside the quotes"
     amounts = [float(row[1]) for row in read_csv_bytes(export.table_csv(mixed_frame()))[1:] if row[1]]
     assert amounts[0] == -5.0 and min(amounts) == -1250.25
 
@@ -365,8 +372,14 @@ def test_xlsx_sources_and_readme_sheets():
     frame = claims_frame()
     used = export.sources_for(frame, sources_frame())
     lines = export.readme_lines(
-        title="Claims ledger", filter_lines=describe(Filters(lenders=("JBIC",))), permalink_url="https://x.example/funding?lender=JBIC",
-        data_version="9.8.7", as_of=DAY, n_rows=len(frame), n_sources=len(used), note=export.sources_note(frame),
+        title="Claims ledger",
+        filter_lines=describe(Filters(lenders=("JBIC",))),
+        permalink_url="https://x.example/funding?lender=JBIC",
+        data_version="9.8.7",
+        as_of=DAY,
+        n_rows=len(frame),
+        n_sources=len(used),
+        note=export.sources_note(frame),
     )
     book = openpyxl.load_workbook(io.BytesIO(export.table_xlsx(frame, sources=used, readme_lines=lines)))
     src = list(book["Sources"].iter_rows(values_only=True))
@@ -374,7 +387,7 @@ def test_xlsx_sources_and_readme_sheets():
     assert [r[0] for r in src[1:]] == ["S001", "S002", "S003"], "exactly the cited sources, S004 is not cited"
     header = list(src[0])
     assert [r[header.index("rows_citing")] for r in src[1:]] == [2, 2, 1]
-    assert src[2][header.index("publisher")] == "'=HYPERLINK(\"http://evil\")"
+    assert src[2][header.index("publisher")] == '\'=HYPERLINK("http://evil")'
     readme = "\n".join(r[0] or "" for r in book["README"].iter_rows(values_only=True))
     assert "https://x.example/funding?lender=JBIC" in readme
     assert "Data version: 9.8.7" in readme and "Data as of: 2026-11-22" in readme
@@ -385,9 +398,16 @@ def test_sources_fallback_when_the_table_has_no_source_ids():
     frame = pd.DataFrame({"financier": ["JBIC"], "amount_usd": [1.0]})
     assert export.sources_note(frame) == export.NO_ROW_SOURCES_NOTE
     assert export.sources_for(frame, sources_frame())["source_id"].tolist() == ["S001", "S002", "S003", "S004"]
-    book = openpyxl.load_workbook(io.BytesIO(export.table_xlsx(
-        frame, sources=export.sources_for(frame, sources_frame()), readme_lines=[], sources_note_text=export.sources_note(frame)
-    )))
+    book = openpyxl.load_workbook(
+        io.BytesIO(
+            export.table_xlsx(
+                frame,
+                sources=export.sources_for(frame, sources_frame()),
+                readme_lines=[],
+                sources_note_text=export.sources_note(frame),
+            )
+        )
+    )
     assert book["Sources"]["A1"].value == export.NO_ROW_SOURCES_NOTE
     assert book["Sources"]["A3"].value == "source_id"
 
@@ -530,16 +550,24 @@ def test_renderer_survives_concurrent_requests():
 
 def test_without_chromium_images_fail_clearly_and_other_formats_work(monkeypatch):
     export.stop_renderer()
-    monkeypatch.setattr(export, "chromium_path", lambda: None)
+    monkeypatch.setattr(export.images, "chromium_path", lambda: None)
     assert export.image_export_available() is False
     with pytest.raises(export.ImageExportUnavailable, match="Chromium"):
         export.figure_png(citable())
     with pytest.raises(export.ImageExportUnavailable):
         export.figure_svg(citable())
     assert export.figure_html(citable()).rstrip().endswith(b"</html>")
-    bundle = zipfile.ZipFile(io.BytesIO(export.chart_bundle(
-        base_name="reko-diq_x_default_2026-11-22", table=claims_frame(), sources=sources_frame(), readme=["Permalink: p"], fig=citable()
-    )))
+    bundle = zipfile.ZipFile(
+        io.BytesIO(
+            export.chart_bundle(
+                base_name="reko-diq_x_default_2026-11-22",
+                table=claims_frame(),
+                sources=sources_frame(),
+                readme=["Permalink: p"],
+                fig=citable(),
+            )
+        )
+    )
     assert sorted(bundle.namelist()) == sorted(
         ["reko-diq_x_default_2026-11-22.csv", "reko-diq_x_default_2026-11-22_sources.csv", "README.txt"]
     )
@@ -559,8 +587,14 @@ def test_chart_bundle_members_and_readme():
     used = export.sources_for(frame, sources_frame())
     link = export.permalink("https://rekodiq.example/funding", filters)
     lines = export.readme_lines(
-        title="Financing by financier", filter_lines=describe(filters), permalink_url=link, data_version="9.8.7",
-        as_of=DAY, n_rows=len(frame), n_sources=len(used), note=None,
+        title="Financing by financier",
+        filter_lines=describe(filters),
+        permalink_url=link,
+        data_version="9.8.7",
+        as_of=DAY,
+        n_rows=len(frame),
+        n_sources=len(used),
+        note=None,
     )
     payload = export.chart_bundle(base_name=base, table=frame, sources=used, readme=lines, fig=citable(filters=filters))
     bundle = zipfile.ZipFile(io.BytesIO(payload))
@@ -578,8 +612,8 @@ def test_chart_bundle_members_and_readme():
 
 
 def _write_data_dir(tmp_path: Path, *, dangerous: bool = False) -> Path:
-    (tmp_path / "financing.csv").write_bytes(b"claim_id,amount_usd,note\nC001,-5,ok\nC002,1250.5,\"multi\nline\"\n")
-    note = "=HYPERLINK(\"x\")" if dangerous else "fine"
+    (tmp_path / "financing.csv").write_bytes(b'claim_id,amount_usd,note\nC001,-5,ok\nC002,1250.5,"multi\nline"\n')
+    note = '=HYPERLINK("x")' if dangerous else "fine"
     (tmp_path / "sources.csv").write_text(f"source_id,note\nS001,{note}\n", encoding="utf-8")
     (tmp_path / "data_dictionary.csv").write_text("file,column\nsources.csv,source_id\n", encoding="utf-8")
     (tmp_path / "manifest.json").write_text(json.dumps({"version": "9.8.7", "last_updated": "2026-11-22"}), encoding="utf-8")
@@ -603,7 +637,7 @@ def test_dataset_zip_neutralises_formula_cells_and_says_so(tmp_path):
     data_dir = _write_data_dir(tmp_path, dangerous=True)
     archive = zipfile.ZipFile(io.BytesIO(export.dataset_zip(data_dir)))
     rows = list(csv.reader(io.StringIO(archive.read("sources.csv").decode(), newline="")))
-    assert rows[1] == ["S001", "'=HYPERLINK(\"x\")"]
+    assert rows[1] == ["S001", '\'=HYPERLINK("x")']
     assert archive.read("financing.csv") == (data_dir / "financing.csv").read_bytes(), "-5 is a number, left alone"
     assert "sources.csv (1 cell)" in archive.read("README.txt").decode()
 
@@ -626,15 +660,16 @@ def _real_dataset():
 
 @pytest.mark.skipif(_real_dataset() is None, reason="data/financing.csv is missing or does not validate yet")
 def test_exports_of_the_real_claims_ledger():
-    from rekodiq import tables
-    from rekodiq.filters import filter_claims
+    from rekodiq.claims import claims_table, filter_claims
 
     data = _real_dataset()
     claims = filter_claims(data.financing, Filters())
-    table = tables.claims_table(claims, data.sources)
+    table = claims_table(claims, data.sources)
     rows = read_csv_bytes(export.table_csv(table))
     assert len(rows) == len(table) + 1
-    book = openpyxl.load_workbook(io.BytesIO(export.table_xlsx(table, sources=export.sources_for(table, data.sources), readme_lines=[])))
+    book = openpyxl.load_workbook(
+        io.BytesIO(export.table_xlsx(table, sources=export.sources_for(table, data.sources), readme_lines=[]))
+    )
     assert book["Data"].max_row == len(table) + 1
     cited = {s for ids in table["source_ids"] for s in ids.split(";") if s}
     assert {r[0] for r in book["Sources"].iter_rows(min_row=2, values_only=True)} == cited

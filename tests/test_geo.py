@@ -1,4 +1,4 @@
-"""Map layers (data/geo) and map figures (rekodiq.geo): CRS, areas, coverage, budgets, escaping."""
+"""Map layers (data/geo, rekodiq.geo) and map figures (rekodiq.charts.maps): CRS, areas, coverage, budgets, escaping."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pytest
 import shapely
 
 from rekodiq import geo
+from rekodiq.charts import maps
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -58,7 +59,7 @@ def _places(extra: list[tuple] | None = None) -> pd.DataFrame:
         ("gwadar", "Gwadar", "port", 25.12, 62.33, "approximate", "S005", ""),
     ]
     rows += extra or []
-    return pd.DataFrame(rows, columns=list(geo.PLACE_COLUMNS))
+    return pd.DataFrame(rows, columns=list(maps.PLACE_COLUMNS))
 
 
 def _routes() -> pd.DataFrame:
@@ -67,7 +68,7 @@ def _routes() -> pd.DataFrame:
             ("rail-qasim", "Reko Diq to Port Qasim rail", "rail", "planned", "true"),
             ("pipe-gwadar", "2010 pipeline to Gwadar", "pipeline", "superseded", "true"),
         ],
-        columns=list(geo.ROUTE_COLUMNS),
+        columns=list(maps.ROUTE_COLUMNS),
     )
 
 
@@ -78,13 +79,13 @@ RAIL_ORDER = ["reko-diq", "nok-kundi", "dalbandin", "quetta", "karachi", "port-q
 def _route_points() -> pd.DataFrame:
     rows = [("rail-qasim", i + 1, p) for i, p in enumerate(RAIL_ORDER)]
     rows += [("pipe-gwadar", 2, "gwadar"), ("pipe-gwadar", 1, "reko-diq")]
-    df = pd.DataFrame(rows, columns=list(geo.ROUTE_POINT_COLUMNS))
+    df = pd.DataFrame(rows, columns=list(maps.ROUTE_POINT_COLUMNS))
     return df.sample(frac=1.0, random_state=7).reset_index(drop=True)
 
 
 @pytest.fixture(scope="module")
 def site_fig(provinces, countries):
-    return geo.build_site_map(
+    return maps.build_site_map(
         provinces,
         countries,
         _places([("hostile", HOSTILE, "town", 27.0, 66.0, "approximate", "S009", HOSTILE)]),
@@ -161,8 +162,29 @@ def test_whole_province_layer_is_a_coverage(provinces):
 
 def test_world_layer_has_unique_iso3_and_financier_countries(world):
     assert world["iso_a3"].is_unique
-    for code in ("USA", "CAN", "JPN", "DEU", "SWE", "FIN", "DNK", "KOR", "GBR", "SAU", "PAK",
-                 "CHN", "AUS", "PER", "CHL", "BRA", "COD", "ZMB", "SGP", "HKG", "LUX"):
+    for code in (
+        "USA",
+        "CAN",
+        "JPN",
+        "DEU",
+        "SWE",
+        "FIN",
+        "DNK",
+        "KOR",
+        "GBR",
+        "SAU",
+        "PAK",
+        "CHN",
+        "AUS",
+        "PER",
+        "CHL",
+        "BRA",
+        "COD",
+        "ZMB",
+        "SGP",
+        "HKG",
+        "LUX",
+    ):
         assert code in set(world["iso_a3"]), code
     assert "ATA" not in set(world["iso_a3"])
     assert world[["label_lon", "label_lat"]].notna().all().all()
@@ -195,17 +217,18 @@ def test_shared_sources_copied_unchanged():
         shared = Path("/work/shared/geodata")
     if not shared.is_dir():
         pytest.skip("shared/geodata not present")
-    for name in ("ne_10m_admin1_pak_irn_afg.geojson", "ne_10m_admin0_region.geojson",
-                 "ne_10m_places_region.geojson"):
+    for name in ("ne_10m_admin1_pak_irn_afg.geojson", "ne_10m_admin0_region.geojson", "ne_10m_places_region.geojson"):
         assert (SOURCE / name).read_bytes() == (shared / name).read_bytes(), name
 
 
 def test_province_area_change_measures_equal_area():
     # A 1 x 1 degree square and the same square cut to 90 % of its width.
-    src = gpd.GeoDataFrame({"adm1_code": ["A", "B"]},
-                           geometry=[shapely.box(60, 28, 61, 29), shapely.box(61, 28, 62, 29)], crs=geo.CRS)
-    dsp = gpd.GeoDataFrame({"adm1_code": ["A", "B"]},
-                           geometry=[shapely.box(60, 28, 60.9, 29), shapely.box(61, 28, 62, 29)], crs=geo.CRS)
+    src = gpd.GeoDataFrame(
+        {"adm1_code": ["A", "B"]}, geometry=[shapely.box(60, 28, 61, 29), shapely.box(61, 28, 62, 29)], crs=geo.CRS
+    )
+    dsp = gpd.GeoDataFrame(
+        {"adm1_code": ["A", "B"]}, geometry=[shapely.box(60, 28, 60.9, 29), shapely.box(61, 28, 62, 29)], crs=geo.CRS
+    )
     change = geo.province_area_change(src, dsp)
     assert change["A"] == pytest.approx(-0.1, abs=1e-9)
     assert change["B"] == pytest.approx(0.0, abs=1e-12)
@@ -222,8 +245,8 @@ def _json(fig) -> str:
 
 
 def test_maps_use_no_geo_or_tile_traces(site_fig, world):
-    fin = geo.build_financier_map(
-        pd.DataFrame([("USA", "United States", 10, 1)], columns=list(geo.COUNTRY_AMOUNT_COLUMNS)), world
+    fin = maps.build_financier_map(
+        pd.DataFrame([("USA", "United States", 10, 1)], columns=list(maps.COUNTRY_AMOUNT_COLUMNS)), world
     )
     for fig in (site_fig, fin):
         assert {t.type for t in fig.data} == {"scatter"}
@@ -235,13 +258,13 @@ def test_maps_use_no_geo_or_tile_traces(site_fig, world):
 def test_site_map_is_equirectangular_and_framed(site_fig):
     y = site_fig.layout.yaxis
     assert y.scaleanchor == "x"
-    mid = math.radians(sum(geo.SITE_FRAME_LAT) / 2)
+    mid = math.radians(sum(maps.SITE_FRAME_LAT) / 2)
     assert y.scaleratio == pytest.approx(1 / math.cos(mid))
-    assert tuple(site_fig.layout.xaxis.range) == geo.SITE_FRAME_LON
-    assert tuple(y.range) == geo.SITE_FRAME_LAT
+    assert tuple(site_fig.layout.xaxis.range) == maps.SITE_FRAME_LON
+    assert tuple(y.range) == maps.SITE_FRAME_LAT
     assert site_fig.layout.xaxis.visible is False and y.visible is False
     assert site_fig.layout.template.layout.font.family  # the rekodiq template is applied
-    assert any(a.text == geo.ATTRIBUTION for a in site_fig.layout.annotations)
+    assert any(a.text == maps.ATTRIBUTION for a in site_fig.layout.annotations)
 
 
 def test_site_map_highlights_balochistan(site_fig, provinces):
@@ -272,9 +295,7 @@ def test_site_map_mine_marker_and_card(site_fig):
     assert len(hits) == 1
     trace, i = hits[0]
     assert (trace.y[i], trace.x[i]) == (29.12, 62.05)
-    assert trace.hovertext[i] == (
-        f"Reko Diq copper-gold project<br>Owner note {HOSTILE_ESCAPED}<br>USD 2.6 bn"
-    )
+    assert trace.hovertext[i] == (f"Reko Diq copper-gold project<br>Owner note {HOSTILE_ESCAPED}<br>USD 2.6 bn")
     assert trace.marker.symbol == "star"
 
 
@@ -326,16 +347,14 @@ def test_site_map_escapes_dataset_text(site_fig):
     assert "<img" not in raw and "onerror=alert(1)>" not in raw
     assert HOSTILE_ESCAPED in raw
     # Long labels are wrapped onto two lines with <br>; the words themselves stay escaped.
-    hostile_traces = [
-        t for t in _marker_traces(site_fig) if any(HOSTILE_ESCAPED in s.replace("<br>", " ") for s in t.text)
-    ]
+    hostile_traces = [t for t in _marker_traces(site_fig) if any(HOSTILE_ESCAPED in s.replace("<br>", " ") for s in t.text)]
     assert hostile_traces
 
 
 def test_site_map_escapes_route_names(provinces, countries):
     routes = _routes()
     routes.loc[0, "name"] = HOSTILE
-    fig = geo.build_site_map(provinces, countries, _places(), routes, _route_points())
+    fig = maps.build_site_map(provinces, countries, _places(), routes, _route_points())
     raw = _json(fig)
     assert "<img" not in raw
     assert any(t.name == f"{HOSTILE_ESCAPED} (schematic)" for t in fig.data)
@@ -343,41 +362,40 @@ def test_site_map_escapes_route_names(provinces, countries):
 
 def test_site_map_requires_columns(provinces, countries):
     with pytest.raises(ValueError, match="places"):
-        geo.build_site_map(provinces, countries, _places().drop(columns=["precision"]), _routes(), _route_points())
+        maps.build_site_map(provinces, countries, _places().drop(columns=["precision"]), _routes(), _route_points())
 
 
 def test_site_map_without_card_uses_place_hover(provinces, countries):
-    fig = geo.build_site_map(provinces, countries, _places(), _routes(), _route_points())
+    fig = maps.build_site_map(provinces, countries, _places(), _routes(), _route_points())
     mine = [t for t in _marker_traces(fig) if t.marker.symbol == "star"][0]
     assert "Mine site, exact location" in mine.hovertext[0]
     assert "Sources: S001" in mine.hovertext[0]
 
 
 def test_wrap_label():
-    assert geo.wrap_label("Quetta") == "Quetta"
-    assert geo.wrap_label("Reko Diq mine site") == "Reko Diq<br>mine site"
-    assert geo.wrap_label("Sukkur (Rohri junction)") == "Sukkur<br>(Rohri junction)"
-    assert geo.wrap_label("Averyveryverylongname") == "Averyveryverylongname"
+    assert maps.wrap_label("Quetta") == "Quetta"
+    assert maps.wrap_label("Reko Diq mine site") == "Reko Diq<br>mine site"
+    assert maps.wrap_label("Sukkur (Rohri junction)") == "Sukkur<br>(Rohri junction)"
+    assert maps.wrap_label("Averyveryverylongname") == "Averyveryverylongname"
 
 
 def test_label_placement_separates_close_points():
     kw = {"px_per_degree": 75, "scaleratio": 1.13}
     # One point just above another: labels go below the lower one and above the upper one.
-    low, high = geo.place_labels([62.0, 62.0], [29.0, 29.05], ["Alpha", "Beta"], [10, 10], **kw)
+    low, high = maps.place_labels([62.0, 62.0], [29.0, 29.05], ["Alpha", "Beta"], [10, 10], **kw)
     assert low.startswith("bottom") and high.startswith("top")
     # Side by side: the left one's label goes left, the right one's right.
-    assert geo.place_labels([62.0, 62.3], [29.0, 29.0], ["Alpha", "Beta"], [10, 10], **kw) == [
-        "middle left", "middle right"]
+    assert maps.place_labels([62.0, 62.3], [29.0, 29.0], ["Alpha", "Beta"], [10, 10], **kw) == ["middle left", "middle right"]
     # Something in the way on the right: the label moves to the left.
     blocked = [(62 * 75 + 5, 29 * 75 * 1.13 - 20, 62 * 75 + 200, 29 * 75 * 1.13 + 20)]
-    assert geo.place_labels([62.0], [29.0], ["Alpha"], [10], obstacles=blocked, **kw)[0].endswith("left")
+    assert maps.place_labels([62.0], [29.0], ["Alpha"], [10], obstacles=blocked, **kw)[0].endswith("left")
 
 
 # ----------------------------------------------------------------------------- financier map
 
 
 def _amounts(rows):
-    return pd.DataFrame(rows, columns=list(geo.COUNTRY_AMOUNT_COLUMNS))
+    return pd.DataFrame(rows, columns=list(maps.COUNTRY_AMOUNT_COLUMNS))
 
 
 def _shaded(fig):
@@ -390,14 +408,16 @@ def _luminance(colour: str) -> float:
 
 
 def test_financier_map_shades_exactly_the_given_countries(world):
-    amounts = _amounts([
-        ("USA", "United States", 1250.0, 3),
-        ("JPN", "Japan", 300.0, 2),
-        ("DEU", "Germany", 20.0, 1),
-        ("XWB", "World Bank Group", 700.0, 2),  # not a country: ignored
-        ("XAD", "Asian Development Bank", 400.0, 1),
-    ])
-    fig = geo.build_financier_map(amounts, world)
+    amounts = _amounts(
+        [
+            ("USA", "United States", 1250.0, 3),
+            ("JPN", "Japan", 300.0, 2),
+            ("DEU", "Germany", 20.0, 1),
+            ("XWB", "World Bank Group", 700.0, 2),  # not a country: ignored
+            ("XAD", "Asian Development Bank", 400.0, 1),
+        ]
+    )
+    fig = maps.build_financier_map(amounts, world)
     shaded = _shaded(fig)
     assert set(shaded) == {"USA", "JPN", "DEU"}
     # Larger amounts are darker.
@@ -422,19 +442,19 @@ def test_financier_map_shades_exactly_the_given_countries(world):
     # Colorbar from an invisible marker trace with the same colour scale.
     bars = [t for t in fig.data if t.mode == "markers" and t.marker.showscale]
     assert len(bars) == 1
-    assert [list(c) for c in bars[0].marker.colorscale] == [list(c) for c in geo.FINANCIER_COLORSCALE]
-    assert not any(a.text == geo.EMPTY_FINANCIER_MESSAGE for a in fig.layout.annotations)
+    assert [list(c) for c in bars[0].marker.colorscale] == [list(c) for c in maps.FINANCIER_COLORSCALE]
+    assert not any(a.text == maps.EMPTY_FINANCIER_MESSAGE for a in fig.layout.annotations)
 
 
 def test_financier_map_escapes_names(world):
-    fig = geo.build_financier_map(_amounts([("CAN", HOSTILE, 50.0, 1)]), world, title=HOSTILE, value_label=HOSTILE)
+    fig = maps.build_financier_map(_amounts([("CAN", HOSTILE, 50.0, 1)]), world, title=HOSTILE, value_label=HOSTILE)
     raw = _json(fig)
     assert "<img" not in raw
     assert HOSTILE_ESCAPED in _shaded(fig)["CAN"].text
 
 
 def test_financier_map_amount_not_stated(world):
-    fig = geo.build_financier_map(_amounts([("CHN", "China", None, 1), ("USA", "United States", 5.0, 1)]), world)
+    fig = maps.build_financier_map(_amounts([("CHN", "China", None, 1), ("USA", "United States", 5.0, 1)]), world)
     shaded = _shaded(fig)
     assert set(shaded) == {"CHN", "USA"}
     assert "Amount not stated" in shaded["CHN"].text
@@ -448,16 +468,14 @@ def test_financier_map_amount_not_stated(world):
     ids=["empty", "only-multilaterals"],
 )
 def test_financier_map_without_countries(world, rows):
-    fig = geo.build_financier_map(_amounts(rows), world)
+    fig = maps.build_financier_map(_amounts(rows), world)
     assert not _shaded(fig)
-    assert any(a.text == geo.EMPTY_FINANCIER_MESSAGE for a in fig.layout.annotations)
+    assert any(a.text == maps.EMPTY_FINANCIER_MESSAGE for a in fig.layout.annotations)
     assert fig.data[0].fill == "toself"  # the world is still drawn
 
 
 def test_financier_map_adds_up_repeated_codes(world):
-    fig = geo.build_financier_map(
-        _amounts([("SWE", "Sweden", 30.0, 1), ("SWE", "Sweden", 20.0, 2)]), world
-    )
+    fig = maps.build_financier_map(_amounts([("SWE", "Sweden", 30.0, 1), ("SWE", "Sweden", 20.0, 2)]), world)
     assert _shaded(fig)["SWE"].text == "<b>Sweden</b><br>50 USD m<br>3 claims"
 
 
@@ -469,7 +487,7 @@ def test_site_map_from_real_data_files(provinces, countries):
     if not all(f.exists() for f in files):
         pytest.skip("data/places.csv, routes.csv or route_points.csv not written yet")
     places, routes, points = (pd.read_csv(f, dtype=str, keep_default_na=False) for f in files)
-    fig = geo.build_site_map(provinces, countries, places, routes, points)
+    fig = maps.build_site_map(provinces, countries, places, routes, points)
     texts = [s for t in _marker_traces(fig) for s in t.text]
     assert len(texts) == len(places)
     assert any("Reko Diq" in s for s in texts)

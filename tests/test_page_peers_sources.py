@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from rekodiq import method
 from rekodiq.data import load_dataset
-from rekodiq.filters import REKO_DIQ, STATUS_LADDER
+from rekodiq.vocabulary import REKO_DIQ, STATUS_LADDER
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -87,7 +87,9 @@ def test_sources_table_blanks_undated_sources_and_keeps_every_row(data):
     for row in table.itertuples(index=False):
         precision = by_id.loc[row.source_id, "published_precision"]
         day = by_id.loc[row.source_id, "published"]
-        expected = {"day": day.strftime("%Y-%m-%d"), "month": day.strftime("%Y-%m"), "year": day.strftime("%Y"), "unknown": ""}[precision]
+        expected = {"day": day.strftime("%Y-%m-%d"), "month": day.strftime("%Y-%m"), "year": day.strftime("%Y"), "unknown": ""}[
+            precision
+        ]
         assert row.published == expected
     assert (table["published"] == "").sum() == (data.sources["published_precision"] == "unknown").sum() > 0
 
@@ -121,8 +123,22 @@ def test_kpi_versions_put_the_preferred_version_first(data):
 def test_row_counts_cover_every_file(data):
     counts = method.row_counts(data)
     assert dict(zip(counts["file"], counts["rows"], strict=True)) == {
-        **{f"{name}.csv": len(data.table(name)) for name in ("sources", "financing", "entities", "ownership", "milestones",
-                                                               "milestone_targets", "places", "routes", "route_points", "kpis", "judgements")},
+        **{
+            f"{name}.csv": len(data.table(name))
+            for name in (
+                "sources",
+                "financing",
+                "entities",
+                "ownership",
+                "milestones",
+                "milestone_targets",
+                "places",
+                "routes",
+                "route_points",
+                "kpis",
+                "judgements",
+            )
+        },
         "data_dictionary.csv": len(data.dictionary),
     }
     assert counts["contents"].str.len().gt(0).all()
@@ -160,8 +176,11 @@ def test_lender_country_filter_keeps_only_japanese_deals(data):
     assert len(frames) >= 3
     for frame in frames:
         assert len(frame) > 0 and set(frame["financier_country"]) == {"JPN"}
-    expected = data.financing[(data.financing["project"] != REKO_DIQ) & (data.financing["financier_country"] == "JPN")
-                              & data.financing["status"].isin(["announced", "board-approved", "signed", "disbursed"])]
+    expected = data.financing[
+        (data.financing["project"] != REKO_DIQ)
+        & (data.financing["financier_country"] == "JPN")
+        & data.financing["status"].isin(["announced", "board-approved", "signed", "disbursed"])
+    ]
     assert set(ledger(at)["claim_id"]) == set(expected["claim_id"])
 
 
@@ -212,8 +231,13 @@ def test_chart_amounts_match_the_counted_amounts(data):
         if trace.get("mode") == "markers" and trace.get("customdata"):
             shown.update({c[5]: x for x, c in zip(trace["x"], trace["customdata"], strict=True)})
     f = data.financing
-    expected = f[(f["project"] != REKO_DIQ) & f["counts_in_totals"] & f["amount_usd"].notna() & ~f["claim_id"].isin(["C057", "C058"])
-                 & f["status"].isin(["announced", "board-approved", "signed", "disbursed"])]
+    expected = f[
+        (f["project"] != REKO_DIQ)
+        & f["counts_in_totals"]
+        & f["amount_usd"].notna()
+        & ~f["claim_id"].isin(["C057", "C058"])
+        & f["status"].isin(["announced", "board-approved", "signed", "disbursed"])
+    ]
     assert shown == dict(zip(expected["claim_id"], expected["amount_usd"], strict=True))
 
 
@@ -247,7 +271,9 @@ def test_sources_page_lists_every_source_and_the_data_version(data):
 def test_sources_page_shows_the_method_tables(data):
     at = page("sources")
     columns = [set(df.value.columns) for df in at.dataframe]
-    assert {"topic", "decision", "reason", "alternatives"} in [c & {"topic", "decision", "reason", "alternatives"} for c in columns]
+    assert {"topic", "decision", "reason", "alternatives"} in [
+        c & {"topic", "decision", "reason", "alternatives"} for c in columns
+    ]
     ladder = next(df.value for df in at.dataframe if "definition" in df.value.columns)
     assert ladder["status"].tolist()[:6] == list(STATUS_LADDER)
     dictionary = next(df.value for df in at.dataframe if {"file", "column", "type"} <= set(df.value.columns))

@@ -5,8 +5,9 @@ import random
 
 import pytest
 
-from rekodiq.filters import FIRM_STATUSES, PROJECT_SCOPES, FilterOptions, Filters
+from rekodiq.filters import FilterOptions, Filters
 from rekodiq.urlstate import parse_query, slug, to_query
+from rekodiq.vocabulary import FIRM_STATUSES, PROJECT_SCOPES
 
 OPTIONS = FilterOptions(
     countries=("CAN", "JPN", "USA", "XAD", "XWB"),

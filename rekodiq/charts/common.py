@@ -1,4 +1,7 @@
-"""Helpers shared by the chart builders: titles, number formats, empty states."""
+"""Helpers shared by the chart builders: the house figure and the empty state.
+
+Number and date wording lives in ``rekodiq.format``.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +10,6 @@ import plotly.graph_objects as go
 from rekodiq.theme import TEMPLATE_NAME, register_template
 
 register_template()
-
-
-def usd_m(value: float | None) -> str:
-    """USD millions as text: 1250 -> 'USD 1.25 bn', 410 -> 'USD 410 m'."""
-    if value is None or value != value:
-        return "n/a"
-    if abs(value) >= 1000:
-        return f"USD {value / 1000:,.2f}".rstrip("0").rstrip(".") + " bn"
-    return f"USD {value:,.0f} m"
 
 
 def base_figure(title: str, subtitle: str | None = None, height: int = 460) -> go.Figure:

@@ -5,18 +5,29 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from rekodiq.charts.common import base_figure, empty_figure, usd_m
+from rekodiq.charts.common import base_figure, empty_figure
+from rekodiq.format import usd_m
 from rekodiq.text import plotly_safe
-from rekodiq.theme import PALETTE, STATUS_COLORS, STATUS_PATTERNS
+from rekodiq.theme import PALETTE
+from rekodiq.vocabulary import SENIORITY_ORDER, STATUS_COLORS, STATUS_PATTERNS
 
-INSTRUMENT_PATTERNS = {"subordinated loan": "/", "guarantee": "x", "ECA cover": ".", "equity": "+", "supply contract": "-", "infrastructure finance": "|"}
+INSTRUMENT_PATTERNS = {
+    "subordinated loan": "/",
+    "guarantee": "x",
+    "ECA cover": ".",
+    "equity": "+",
+    "supply contract": "-",
+    "infrastructure finance": "|",
+}
 
 
-def build_funding_by_financier(amounts: pd.DataFrame, *, stack_by: str = "status", title: str = "Financing by financier") -> go.Figure:
+def build_funding_by_financier(
+    amounts: pd.DataFrame, *, stack_by: str = "status", title: str = "Financing by financier"
+) -> go.Figure:
     """Horizontal bars of USD millions per financier, stacked by ``stack_by``.
 
     ``amounts`` has columns ``financier, <stack_by>, amount_usd, n_claims`` (see
-    ``aggregate.funding_by_financier``). Each stack category is one trace with its own colour
+    ``claims.funding_by_financier``). Each stack category is one trace with its own colour
     *and* fill pattern, so the split does not rest on colour alone.
     """
     if amounts.empty:
@@ -32,7 +43,11 @@ def build_funding_by_financier(amounts: pd.DataFrame, *, stack_by: str = "status
             y=[plotly_safe(f) for f in rows["financier"]],
             x=rows["amount_usd"].tolist(),
             orientation="h",
-            marker={"color": color, "pattern": {"shape": pattern, "fgcolor": "#333333", "size": 6}, "line": {"color": "#333333", "width": 0.6}},
+            marker={
+                "color": color,
+                "pattern": {"shape": pattern, "fgcolor": "#333333", "size": 6},
+                "line": {"color": "#333333", "width": 0.6},
+            },
             customdata=list(zip([plotly_safe(category)] * len(rows), rows["n_claims"].tolist(), strict=True)),
             hovertemplate="<b>%{y}</b><br>%{customdata[0]}: USD %{x:,.0f} m<br>%{customdata[1]} claim(s)<extra></extra>",
         )
@@ -52,53 +67,63 @@ def build_funding_by_financier(amounts: pd.DataFrame, *, stack_by: str = "status
     return fig
 
 
-# Debt in blues from senior (dark) to junior (light); equity in warm colours; gaps hatched.
-DEBT_COLORS = {"senior loan": "#08519C", "loan": "#3182BD", "ECA cover": "#6BAED6", "subordinated loan": "#9ECAE1"}
+# Debt in blues from senior (dark) to junior (light), in seniority order; equity in warm colours; gaps hatched.
+DEBT_COLORS = dict(zip(SENIORITY_ORDER, ("#08519C", "#3182BD", "#6BAED6", "#9ECAE1"), strict=True))
 EQUITY_COLORS = ["#D55E00", "#E69F00", "#CC79A7", "#F0E442", "#009E73", "#8C6D31"]
 DARK_FILLS = {"#08519C", "#3182BD", "#D55E00", "#555555"}
+GAP_LINE = "#D55E00"
+
+
+def _stack_color(row, equity_colors) -> str:
+    """White for a gap, grey for the target, blue by seniority for debt, the next warm colour for equity."""
+    if row.kind == "gap":
+        return "#FFFFFF"
+    if row.kind == "target":
+        return "#555555"
+    if row.block == "Debt":
+        return DEBT_COLORS.get(row.component, "#3182BD")
+    return next(equity_colors, "#888888")
+
+
+def _add_stack_bar(fig: go.Figure, row, color: str) -> None:
+    gap = row.kind == "gap"
+    label = f"{plotly_safe(row.component)}<br>{usd_m(row.amount_usd)}" if row.amount_usd >= 600 else ""
+    fig.add_bar(
+        name=plotly_safe(row.component),
+        legendgroup=row.block,
+        legendgrouptitle={"text": row.block},
+        y=[row.block],
+        x=[row.amount_usd],
+        orientation="h",
+        marker={
+            "color": color,
+            "pattern": {"shape": "/" if gap else "", "fgcolor": GAP_LINE, "size": 8},
+            "line": {"color": GAP_LINE if gap else "#FFFFFF", "width": 1.5 if gap else 1},
+        },
+        text=[label],
+        textposition="inside",
+        insidetextanchor="middle",
+        textfont={"color": "white" if color in DARK_FILLS else "#222222", "size": 12},
+        customdata=[[plotly_safe(row.component), row.block]],
+        hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}: USD %{x:,.0f} m<extra></extra>",
+    )
 
 
 def build_capital_stack(stack: pd.DataFrame, *, title: str = "Phase 1 capital stack") -> go.Figure:
     """Debt by seniority and equity by holder against the funding requirement, gaps hatched.
 
-    ``stack`` has columns ``block, component, amount_usd, kind`` (``aggregate.capital_stack``).
+    ``stack`` has columns ``block, component, amount_usd, kind`` (``claims.capital_stack``).
     Each block is a legend group; gaps are white with an orange diagonal hatch and say so in
     their names, so the split never rests on colour alone.
     """
     if stack.empty:
         return empty_figure(title)
-    fig = base_figure(title, "USD millions; committed = counted claims under the current filters; hatched = not yet committed", height=430)
+    fig = base_figure(
+        title, "USD millions; committed = counted claims under the current filters; hatched = not yet committed", height=430
+    )
     equity_colors = iter(EQUITY_COLORS)
     for row in stack.itertuples(index=False):
-        gap, target = row.kind == "gap", row.kind == "target"
-        if gap:
-            color = "#FFFFFF"
-        elif target:
-            color = "#555555"
-        elif row.block == "Debt":
-            color = DEBT_COLORS.get(row.component, "#3182BD")
-        else:
-            color = next(equity_colors, "#888888")
-        label = f"{plotly_safe(row.component)}<br>{usd_m(row.amount_usd)}" if row.amount_usd >= 600 else ""
-        fig.add_bar(
-            name=plotly_safe(row.component),
-            legendgroup=row.block,
-            legendgrouptitle={"text": row.block},
-            y=[row.block],
-            x=[row.amount_usd],
-            orientation="h",
-            marker={
-                "color": color,
-                "pattern": {"shape": "/" if gap else "", "fgcolor": "#D55E00", "size": 8},
-                "line": {"color": "#D55E00" if gap else "#FFFFFF", "width": 1.5 if gap else 1},
-            },
-            text=[label],
-            textposition="inside",
-            insidetextanchor="middle",
-            textfont={"color": "white" if color in DARK_FILLS else "#222222", "size": 12},
-            customdata=[[plotly_safe(row.component), row.block]],
-            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}: USD %{x:,.0f} m<extra></extra>",
-        )
+        _add_stack_bar(fig, row, _stack_color(row, equity_colors))
     fig.update_layout(
         barmode="stack",
         bargap=0.35,
@@ -121,14 +146,25 @@ def build_disputed_figures(versions: pd.DataFrame, *, title: str = "Where source
     if rows.empty:
         return empty_figure(title, "No disputed amounts under the current filters.")
     labels = list(dict.fromkeys(rows["label"]))
-    fig = base_figure(title, "USD millions; ◆ version used in totals, ○ other versions; lines show reported ranges", height=max(320, 110 + 48 * len(labels)))
+    fig = base_figure(
+        title,
+        "USD millions; ◆ version used in totals, ○ other versions; lines show reported ranges",
+        height=max(320, 110 + 48 * len(labels)),
+    )
     ranges = rows.dropna(subset=["amount_usd_high"])
     for row in ranges.itertuples(index=False):
         fig.add_scatter(
-            x=[row.amount_usd, row.amount_usd_high], y=[plotly_safe(row.label)] * 2, mode="lines",
-            line={"color": "#999999", "width": 3}, showlegend=False, hoverinfo="skip",
+            x=[row.amount_usd, row.amount_usd_high],
+            y=[plotly_safe(row.label)] * 2,
+            mode="lines",
+            line={"color": "#999999", "width": 3},
+            showlegend=False,
+            hoverinfo="skip",
         )
-    for used, name, symbol, color in ((True, "used in totals", "diamond", "#0072B2"), (False, "not used", "circle-open", "#D55E00")):
+    for used, name, symbol, color in (
+        (True, "used in totals", "diamond", "#0072B2"),
+        (False, "not used", "circle-open", "#D55E00"),
+    ):
         part = rows[rows["counts_in_totals"] == used]
         if part.empty:
             continue
@@ -138,8 +174,13 @@ def build_disputed_figures(versions: pd.DataFrame, *, title: str = "Where source
             y=[plotly_safe(v) for v in part["label"]],
             mode="markers",
             marker={"symbol": symbol, "size": 14, "color": color, "line": {"width": 2, "color": color}},
-            customdata=[[plotly_safe(c), plotly_safe(s), plotly_safe(src)] for c, s, src in zip(part["claim_id"], part["status"], part["source_label"], strict=True)],
-            hovertemplate="<b>%{y}</b><br>USD %{x:,.0f} m · %{customdata[1]}<br>%{customdata[2]}<br>claim %{customdata[0]}<extra>" + name + "</extra>",
+            customdata=[
+                [plotly_safe(c), plotly_safe(s), plotly_safe(src)]
+                for c, s, src in zip(part["claim_id"], part["status"], part["source_label"], strict=True)
+            ],
+            hovertemplate="<b>%{y}</b><br>USD %{x:,.0f} m · %{customdata[1]}<br>%{customdata[2]}<br>claim %{customdata[0]}<extra>"
+            + name
+            + "</extra>",
         )
     fig.update_yaxes(categoryorder="array", categoryarray=[plotly_safe(v) for v in reversed(labels)], title=None)
     fig.update_xaxes(title="USD millions", rangemode="tozero")

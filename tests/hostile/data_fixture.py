@@ -20,10 +20,10 @@ import hashlib
 import io
 import json
 import random
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from data_files import copy_data
 from hostile.payloads import TEXT_PAYLOADS, URL_PAYLOADS, marker
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,16 +64,24 @@ def free_text_columns(dictionary_rows: list[dict[str, str]]) -> list[tuple[str, 
     """(file, column) of every text column without a pattern, an enum or a reference."""
     out = []
     for spec in dictionary_rows:
-        if spec["type"] in ("string", "text") and not spec["pattern"] and not spec["allowed_values"] and not spec["references"] and spec["unique"] != "true":
+        if (
+            spec["type"] in ("string", "text")
+            and not spec["pattern"]
+            and not spec["allowed_values"]
+            and not spec["references"]
+            and spec["unique"] != "true"
+        ):
             out.append((spec["file"], spec["column"]))
     return out
 
 
 def build_hostile_data(dest: Path, source: Path = DATA_DIR) -> HostileData:
-    shutil.copytree(source, dest)
+    copy_data(dest, source, maps=True)  # the app reads the map layers too
     _, dictionary = _read_csv(dest / DICTIONARY)
     texts = [(marker(i), t.replace("{m}", marker(i))) for i, t in enumerate(TEXT_PAYLOADS)]
-    urls = [(marker(len(TEXT_PAYLOADS) + i), t.replace("{m}", marker(len(TEXT_PAYLOADS) + i))) for i, t in enumerate(URL_PAYLOADS)]
+    urls = [
+        (marker(len(TEXT_PAYLOADS) + i), t.replace("{m}", marker(len(TEXT_PAYLOADS) + i))) for i, t in enumerate(URL_PAYLOADS)
+    ]
     info = HostileData(dest, dict(texts + urls))
     targets = free_text_columns(dictionary)
     counter = 0
@@ -141,7 +149,7 @@ BROKEN_KINDS = {
 
 def build_broken_data(dest: Path, kind: str, source: Path = DATA_DIR) -> tuple[str, str]:
     """Copy data/ to ``dest`` and break it; return (file, rule) the error page must name."""
-    shutil.copytree(source, dest)
+    copy_data(dest, source)
     if kind == "missing":
         (dest / "financing.csv").unlink()
     elif kind == "garbage":

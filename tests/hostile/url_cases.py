@@ -39,6 +39,7 @@ NOT_FIRM = ("rumoured", "expected", "cancelled", "not concluded", "Rumoured")
 PROJECTS = ("reko-diq", "peers", "all")
 TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 VIEWS, STACKS = ("lending", "equity", "contracts", "all"), ("status", "instrument")
+# fmt: off
 DEFAULTS = {
     "flt_country": [], "flt_lender": [], "flt_type": [], "flt_instrument": [],
     "flt_status": "announced", "flt_unconfirmed": False, "flt_lapsed": False,
@@ -64,6 +65,8 @@ BAD_DATES = [
     "today", "yesterday", "1e308", "-1", "", " ", "2025\u201301\u201301", "2025-01-01\x00", "2025-01-01" * 1000,
 ]
 BAD_FLAGS = ["2", "-1", "y", "t", "enabled", "NaN", "1.0", "yes please", "tru", "onn", "", "\u202eon", "\uff11", "o n", "1\x00"]
+
+# fmt: on
 
 
 @dataclass
@@ -168,15 +171,24 @@ class Generator:
         if kind < 0.8:
             return self.rng.choice(forms), option
         near_misses = [
-            option + "x", option[:-1] if len(option) > 1 else option + option, " ".join(option) if len(option) < 8 else option + "\u200b",
+            option + "x",
+            option[:-1] if len(option) > 1 else option + option,
+            " ".join(option) if len(option) < 8 else option + "\u200b",
             option.replace("A", "\u0410").replace("a", "\u0430") if re.search("[Aa]", option) else option + "!",
-            "\uff21" + option, option + " " * 250, option * 40 if len(option) * 40 > MAX_CHARS else option + "_" * 250,
+            "\uff21" + option,
+            option + " " * 250,
+            option * 40 if len(option) * 40 > MAX_CHARS else option + "_" * 250,
         ]
         return self.rng.choice(near_misses), None
 
     # ---- atoms --------------------------------------------------------------------------
     def multi(self, key: str, n: int | None = None) -> Atom:
-        allowed = {"country": self.o.countries, "lender": self.o.lenders, "type": self.o.lender_types, "instrument": self.o.instruments}[key]
+        allowed = {
+            "country": self.o.countries,
+            "lender": self.o.lenders,
+            "type": self.o.lender_types,
+            "instrument": self.o.instruments,
+        }[key]
         if n is None:
             n = self.rng.choice([1, 1, 2, 3, 4, 6, 60, 55]) if self.rng.random() < 0.2 else self.rng.choice([1, 2, 3])
         values, canon = [], []
@@ -235,7 +247,11 @@ class Generator:
             r = self.rng.random()
             if r < 0.45:
                 day = self.random_date()
-                values.append(self.rng.choice([day.isoformat(), f" {day.isoformat()} ", f"{day.isoformat()}\n", day.isoformat() + " " * 300]))
+                values.append(
+                    self.rng.choice(
+                        [day.isoformat(), f" {day.isoformat()} ", f"{day.isoformat()}\n", day.isoformat() + " " * 300]
+                    )
+                )
             elif r < 0.55:  # just outside the window
                 values.append(self.rng.choice([self.low - dt.timedelta(days=1), self.high + dt.timedelta(days=1)]).isoformat())
             elif r < 0.85:
@@ -293,7 +309,12 @@ class Generator:
     def valid_atom(self, key: str) -> Atom:
         """Only allowed values (in any accepted spelling): the app must not complain."""
         if key in MULTI:
-            allowed = {"country": self.o.countries, "lender": self.o.lenders, "type": self.o.lender_types, "instrument": self.o.instruments}[key]
+            allowed = {
+                "country": self.o.countries,
+                "lender": self.o.lenders,
+                "type": self.o.lender_types,
+                "instrument": self.o.instruments,
+            }[key]
             picks = [self.rng.choice(allowed) for _ in range(self.rng.choice([1, 2, 3]))]
             forms = [self.rng.choice([p, p.upper(), p.lower(), f" {p} "] + ([slug(p)] if key in SLUGGED else [])) for p in picks]
             return Atom(key, forms, list(picks), "multi")
@@ -369,7 +390,9 @@ class Generator:
 
     def cases(self, n: int = 200) -> list[Case]:
         owns = self.page in PAGE_OWNED
-        basic = ["multi", "single", "flag", "date", "unknown", "passthrough", "foreign", "bulk", "huge-key"] + (["own"] * 2 if owns else [])
+        basic = ["multi", "single", "flag", "date", "unknown", "passthrough", "foreign", "bulk", "huge-key"] + (
+            ["own"] * 2 if owns else []
+        )
         out = []
         # 1) every category alone, several times over
         for i in range(len(basic) * 4):
@@ -406,7 +429,7 @@ def expect(page: str, cid: str, atoms: list[Atom], o: Options, low: dt.date, hig
             notice = True
         elif atom.kind == "multi":
             chosen: list[str] = []
-            for v, c in zip(atom.values[:MAX_VALUES], atom.canon[:MAX_VALUES], strict=True):
+            for _v, c in zip(atom.values[:MAX_VALUES], atom.canon[:MAX_VALUES], strict=True):
                 if c is None:
                     notice = True
                 elif c not in chosen:
@@ -418,7 +441,9 @@ def expect(page: str, cid: str, atoms: list[Atom], o: Options, low: dt.date, hig
             value, ignored = _single_result(atom)
             notice = notice or ignored or len(atom.values) > 1
             if atom.kind == "single":
-                state["flt_status" if atom.key == "status" else "flt_project"] = value if value is not None else DEFAULTS["flt_status" if atom.key == "status" else "flt_project"]
+                state["flt_status" if atom.key == "status" else "flt_project"] = (
+                    value if value is not None else DEFAULTS["flt_status" if atom.key == "status" else "flt_project"]
+                )
             elif atom.kind == "flag":
                 state[f"flt_{atom.key}"] = bool(value)
             else:
@@ -462,8 +487,30 @@ def expect(page: str, cid: str, atoms: list[Atom], o: Options, low: dt.date, hig
         state = {k: (list(v) if isinstance(v, list) else v) for k, v in DEFAULTS.items()}
         page_state = dict(PAGE_DEFAULTS.get(page, {}))
         # The address keeps what the visitor typed (nothing was read, so nothing is rewritten).
-        return Case(page, cid, query, state, page_state, None, False, hostile, strict_quiet=False, labels=[*labels, "dropped-by-streamlit"])
-    return Case(page, cid, query, state, page_state, canonical_url(state), notice, hostile, strict_quiet=quiet and not notice, labels=labels)
+        return Case(
+            page,
+            cid,
+            query,
+            state,
+            page_state,
+            None,
+            False,
+            hostile,
+            strict_quiet=False,
+            labels=[*labels, "dropped-by-streamlit"],
+        )
+    return Case(
+        page,
+        cid,
+        query,
+        state,
+        page_state,
+        canonical_url(state),
+        notice,
+        hostile,
+        strict_quiet=quiet and not notice,
+        labels=labels,
+    )
 
 
 def streamlit_drops(query: dict[str, list[str]]) -> bool:

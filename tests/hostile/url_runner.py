@@ -2,7 +2,7 @@
 
 Runs in worker processes (``concurrent.futures`` with the spawn start method, see
 tests/test_hostile_urls.py): :func:`init_worker` puts the repository and tests/ on
-``sys.path`` and imports tests/conftest.py, whose legacy-pages fix AppTest needs.
+``sys.path`` and quiets AppTest's bare-mode warning.
 :func:`run_case` returns a plain dict: the case id, its run time and a list of problems.
 """
 
@@ -18,7 +18,20 @@ ROOT = Path(__file__).resolve().parents[2]
 TESTS = ROOT / "tests"
 RUN_TIMEOUT = 120  # seconds per AppTest run
 # Elements whose text is rendered as Markdown/HTML-ish: a hostile value must never appear there.
-MARKDOWN_ELEMENTS = ("markdown", "caption", "title", "header", "subheader", "info", "warning", "error", "success", "toast", "latex", "code")
+MARKDOWN_ELEMENTS = (
+    "markdown",
+    "caption",
+    "title",
+    "header",
+    "subheader",
+    "info",
+    "warning",
+    "error",
+    "success",
+    "toast",
+    "latex",
+    "code",
+)
 DISTINCT = set("<>[]()$:*_`{}%=@&#!|\\~^") | {"\u202e"}
 
 _baselines: dict[str, dict] = {}
@@ -28,8 +41,6 @@ def init_worker() -> None:
     for path in (str(ROOT), str(TESTS)):
         if path not in sys.path:
             sys.path.insert(0, path)
-    import conftest  # noqa: F401  (patches PagesManager for AppTest; see tests/conftest.py)
-
     # AppTest's bare-mode "missing ScriptRunContext" warning, printed once per session, would
     # flood the output of 1,400 sessions; the workers' stderr is not captured by pytest.
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").disabled = True
@@ -96,7 +107,12 @@ def run_case(case) -> dict:
         base = baseline(case.page)
         at, first_exceptions = _app(case.query, case.page)
     except Exception as err:  # noqa: BLE001 - a crash of the harness is a finding too
-        return {"cid": case.cid, "page": case.page, "seconds": time.perf_counter() - started, "problems": [f"AppTest crashed: {type(err).__name__}: {err}"[:500]]}
+        return {
+            "cid": case.cid,
+            "page": case.page,
+            "seconds": time.perf_counter() - started,
+            "problems": [f"AppTest crashed: {type(err).__name__}: {err}"[:500]],
+        }
 
     exceptions = first_exceptions + [e.value for e in at.exception]
     if exceptions:
@@ -110,7 +126,10 @@ def run_case(case) -> dict:
             got = list(got)
         if got != want:
             problems.append(f"{key}: got {got!r:.200} expected {want!r:.200}")
-    page_keys = {"funding": {"view": "funding_view", "stack": "funding_stack_by"}, "peers": {"host": "peers_host", "rd": "peers_include_rd"}}
+    page_keys = {
+        "funding": {"view": "funding_view", "stack": "funding_stack_by"},
+        "peers": {"host": "peers_host", "rd": "peers_include_rd"},
+    }
     for param, want in case.expect_page_state.items():
         got = _state(at, page_keys[case.page][param])
         got = list(got) if isinstance(got, tuple) else got
@@ -118,7 +137,11 @@ def run_case(case) -> dict:
             problems.append(f"page setting {param}: got {got!r:.200} expected {want!r:.200}")
 
     url = _url(at)
-    filters_in_url = {k: v for k, v in url.items() if k in ("country", "lender", "type", "instrument", "status", "unconfirmed", "lapsed", "from", "to", "project")}
+    filters_in_url = {
+        k: v
+        for k, v in url.items()
+        if k in ("country", "lender", "type", "instrument", "status", "unconfirmed", "lapsed", "from", "to", "project")
+    }
     if case.expect_url is not None and filters_in_url != case.expect_url:
         problems.append(f"address filters: got {filters_in_url!r:.300} expected {case.expect_url!r:.300}")
 

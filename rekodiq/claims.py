@@ -1,0 +1,396 @@
+"""Financing claims: filtering, counted totals, the capital stack, disputed figures, peer deals.
+
+Pure pandas; inputs are typed tables from ``rekodiq.data``. Every total sums only claims with
+``counts_in_totals`` so that rival versions of the same commitment (EXIM 1.25 bn vs "up to
+1.3 bn", IFC 700 M vs its 300 M + 400 M parts, ...) are never added together.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from rekodiq.filters import Filters
+from rekodiq.format import date_columns_to_iso
+from rekodiq.sources import joined_sorted, source_labels, with_sources
+from rekodiq.vocabulary import (
+    DEBT_INSTRUMENTS,
+    EQUITY,
+    LENDING_INSTRUMENTS,
+    PROGRAMME_GROUPS,
+    PROGRAMME_INSTRUMENTS,
+    PSEUDO_COUNTRIES,
+    REKO_DIQ,
+    SENIORITY_ORDER,
+    country_name,
+    statuses_in_order,
+)
+
+AMOUNT = "amount_usd"
+LEDGER_COLUMNS = [
+    "claim_id",
+    "project",
+    "financier",
+    "financier_country",
+    "financier_type",
+    "instrument",
+    "amount_reported",
+    "currency",
+    "amount_usd",
+    "amount_usd_high",
+    "amount_kind",
+    "status",
+    "status_date",
+    "counts_in_totals",
+    "supersedes",
+    "part_of",
+    "selection_note",
+    "note",
+    "source_ids",
+]
+
+# --------------------------------------------------------------------------------------
+# Filtering
+# --------------------------------------------------------------------------------------
+
+
+def in_project_scope(financing: pd.DataFrame, project: str) -> pd.Series:
+    """Rows of a project scope: "reko-diq", "peers" (every other project) or "all"."""
+    if project == "reko-diq":
+        return financing["project"] == REKO_DIQ
+    if project == "peers":
+        return financing["project"] != REKO_DIQ
+    return pd.Series(True, index=financing.index)
+
+
+def filter_claims(financing: pd.DataFrame, filters: Filters, *, project: str | None = None) -> pd.DataFrame:
+    """Claims passing every filter (all versions, counted or not).
+
+    ``project`` overrides the filter's project scope for pages with a fixed scope.
+    """
+    mask = in_project_scope(financing, project or filters.project)
+    for column, chosen in (
+        ("financier_country", filters.countries),
+        ("financier", filters.lenders),
+        ("financier_type", filters.lender_types),
+        ("instrument", filters.instruments),
+    ):
+        if chosen:
+            mask &= financing[column].isin(chosen)
+    mask &= financing["status"].isin(filters.allowed_statuses())
+    if filters.date_from:
+        mask &= financing["status_date"] >= pd.Timestamp(filters.date_from)
+    if filters.date_to:
+        mask &= financing["status_date"] <= pd.Timestamp(filters.date_to)
+    return financing[mask]
+
+
+def of_instruments(claims: pd.DataFrame, instruments: tuple[str, ...] | None) -> pd.DataFrame:
+    """Claims of the given instruments (every claim when ``instruments`` is None)."""
+    return claims if instruments is None else claims[claims["instrument"].isin(instruments)]
+
+
+# --------------------------------------------------------------------------------------
+# Counted totals
+# --------------------------------------------------------------------------------------
+
+
+def counted(claims: pd.DataFrame) -> pd.DataFrame:
+    """Claims that count in totals and carry a USD amount."""
+    return claims[claims["counts_in_totals"] & claims[AMOUNT].notna()]
+
+
+def total(claims: pd.DataFrame, instruments: tuple[str, ...] | None = None) -> float:
+    """Sum of counted USD amounts (USD millions), optionally for some instruments only."""
+    return float(of_instruments(counted(claims), instruments)[AMOUNT].sum())
+
+
+def counted_debt(claims: pd.DataFrame) -> float:
+    """Counted debt (loans and ECA cover, :data:`vocabulary.DEBT_INSTRUMENTS`), USD millions."""
+    return total(claims, DEBT_INSTRUMENTS)
+
+
+def counted_lending(claims: pd.DataFrame) -> float:
+    """Counted lending (debt plus guarantees, :data:`vocabulary.LENDING_INSTRUMENTS`), USD millions."""
+    return total(claims, LENDING_INSTRUMENTS)
+
+
+def amount_by(claims: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Counted USD millions, claim counts, claim ids and source ids grouped by ``by``, largest first."""
+    return (
+        counted(claims)
+        .groupby(by, as_index=False, observed=True)
+        .agg(
+            amount_usd=(AMOUNT, "sum"),
+            n_claims=("claim_id", "count"),
+            claim_ids=("claim_id", joined_sorted),
+            source_ids=("source_ids", joined_sorted),
+        )
+        .sort_values("amount_usd", ascending=False, kind="stable")
+        .reset_index(drop=True)
+    )
+
+
+def funding_by_financier(claims: pd.DataFrame, stack_by: str = "status") -> pd.DataFrame:
+    """USD millions per financier, split by ``stack_by`` (status or instrument).
+
+    Financiers are ordered by their total, largest first; statuses follow the ladder.
+    """
+    out = amount_by(claims, ["financier", stack_by])
+    if out.empty:
+        return out
+    order = out.groupby("financier")["amount_usd"].sum().sort_values(ascending=False).index.tolist()
+    out["financier"] = pd.Categorical(out["financier"], categories=order, ordered=True)
+    if stack_by == "status":
+        out["status"] = pd.Categorical(out["status"], categories=statuses_in_order(out["status"]), ordered=True)
+    out = out.sort_values(["financier", stack_by]).reset_index(drop=True)
+    out["financier"] = out["financier"].astype(str)
+    out[stack_by] = out[stack_by].astype(str)
+    return out
+
+
+def country_amounts(claims: pd.DataFrame) -> pd.DataFrame:
+    """Counted USD millions per financier country code, with its name; multilateral codes flagged."""
+    out = amount_by(claims, ["financier_country"]).rename(columns={"financier_country": "iso3"})
+    out["is_multilateral"] = out["iso3"].isin(PSEUDO_COUNTRIES)
+    out["country_name"] = [country_name(code) for code in out["iso3"]]
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Capital stack
+# --------------------------------------------------------------------------------------
+
+STACK_COLUMNS = ["block", "component", "amount_usd", "kind", "source_ids"]
+
+
+def _committed(block: str, component: str, part: pd.DataFrame) -> dict:
+    return {
+        "block": block,
+        "component": component,
+        "amount_usd": float(part[AMOUNT].sum()),
+        "kind": "committed",
+        "source_ids": joined_sorted(part["source_ids"]),
+    }
+
+
+def _derived(block: str, component: str, amount: float, kind: str) -> dict:
+    # Gaps and targets are derived, not sourced claims.
+    return {"block": block, "component": component, "amount_usd": amount, "kind": kind, "source_ids": ""}
+
+
+def debt_rows(firm: pd.DataFrame, debt_target: float | None) -> list[dict]:
+    """Counted debt by seniority (most senior first), then the gap to ``debt_target``."""
+    rows = [_committed("Debt", instrument, firm[firm["instrument"] == instrument]) for instrument in SENIORITY_ORDER]
+    rows = [row for row in rows if row["amount_usd"]]
+    if debt_target is not None:
+        rows.append(_derived("Debt", "debt not yet committed", max(debt_target - counted_debt(firm), 0.0), "gap"))
+    return rows
+
+
+def equity_rows(firm: pd.DataFrame, equity_need: float | None) -> list[dict]:
+    """Counted equity by holder (largest first), then the gap to ``equity_need``."""
+    equity = firm[firm["instrument"] == EQUITY]
+    holders = sorted(equity.groupby("financier"), key=lambda item: -item[1][AMOUNT].sum())
+    rows = [_committed("Equity", str(holder), part) for holder, part in holders]
+    if equity_need is not None:
+        rows.append(_derived("Equity", "equity not yet committed", max(equity_need - float(equity[AMOUNT].sum()), 0.0), "gap"))
+    return rows
+
+
+def capital_stack(claims: pd.DataFrame, *, debt_target: float | None, requirement: float | None) -> pd.DataFrame:
+    """The Phase 1 capital stack as tidy rows ``block, component, amount_usd, kind, source_ids``.
+
+    Blocks: "Debt" (counted debt by seniority, then the gap to ``debt_target``), "Equity"
+    (counted equity claims by holder, then the gap to ``requirement - debt_target``), and
+    "Requirement" (the funding need itself). ``kind`` is committed, gap or target.
+    Amounts are USD millions; gaps are never negative. The bars and the debt gap use the same
+    instrument list (:data:`vocabulary.SENIORITY_ORDER`), so they always add up.
+    """
+    firm = counted(claims)
+    equity_need = max(requirement - debt_target, 0.0) if requirement is not None and debt_target is not None else None
+    rows = debt_rows(firm, debt_target) + equity_rows(firm, equity_need)
+    if requirement is not None:
+        rows.append(_derived("Requirement", "Phase 1 funding requirement", float(requirement), "target"))
+    return pd.DataFrame(rows, columns=STACK_COLUMNS)
+
+
+# --------------------------------------------------------------------------------------
+# Disputed figures and the ledger
+# --------------------------------------------------------------------------------------
+
+DISPUTED_COLUMNS = [
+    "claim_group",
+    "claim_id",
+    "financier",
+    "instrument",
+    "amount_usd",
+    "amount_usd_high",
+    "amount_kind",
+    "status",
+    "status_date",
+    "counts_in_totals",
+    "selection_note",
+    "source_ids",
+]
+
+
+def disputed_groups(claims: pd.DataFrame) -> pd.DataFrame:
+    """Every version of every claim group that has more than one version, counted one first."""
+    sizes = claims.groupby("claim_group")["claim_id"].transform("count")
+    out = claims[sizes > 1].copy()
+    return out.sort_values(["claim_group", "counts_in_totals", "status_date"], ascending=[True, False, True]).reset_index(
+        drop=True
+    )
+
+
+def disputed_points(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """:func:`disputed_groups` with a display ``label`` ("financier · instrument") and ``source_label``."""
+    versions = disputed_groups(claims)
+    if versions.empty:
+        return versions
+    return versions.assign(
+        label=versions["financier"] + " · " + versions["instrument"], source_label=source_labels(versions["source_ids"], sources)
+    )
+
+
+def disputed_table(versions: pd.DataFrame, sources: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
+    """The disputed versions as a table with sources and plain dates."""
+    if versions.empty:
+        return versions
+    return date_columns_to_iso(with_sources(versions[columns or DISPUTED_COLUMNS], sources))
+
+
+def claims_table(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """The filtered claims ledger as shown on the funding and peer pages."""
+    out = with_sources(claims[LEDGER_COLUMNS], sources)
+    out["status_date"] = out["status_date"].dt.date
+    return out.sort_values(["project", "status_date", "claim_id"], ascending=[True, False, True]).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------
+# Peer deals
+# --------------------------------------------------------------------------------------
+
+
+def host_options(financing: pd.DataFrame) -> tuple[str, ...]:
+    """Host-country codes a user may pick (every host in the ledger, Pakistan included)."""
+    return tuple(sorted(financing["host_country"].dropna().unique()))
+
+
+def select_deals(
+    financing: pd.DataFrame, filters: Filters, *, hosts: tuple[str, ...] = (), include_reko_diq: bool = False
+) -> pd.DataFrame:
+    """Claims shown on the peer page: every peer claim passing the filters.
+
+    The project scope of ``filters`` is overridden (always peer deals). With
+    ``include_reko_diq``, Reko Diq's claims that count in totals are added for comparison.
+    ``hosts`` (host-country codes) narrows both; empty means every host. Adds ``scope``.
+    """
+    peers = filter_claims(financing, filters, project="peers").assign(scope="peer deal")
+    out = peers
+    if include_reko_diq:
+        own = filter_claims(financing, filters, project="reko-diq")
+        out = pd.concat([peers, own[own["counts_in_totals"]].assign(scope=REKO_DIQ)])
+    return out[out["host_country"].isin(hosts)] if hosts else out
+
+
+def is_programme(deals: pd.DataFrame) -> pd.Series:
+    """True for programme-level rows (lending headroom, pooled letters of interest)."""
+    return deals["claim_group"].isin(PROGRAMME_GROUPS) | deals["instrument"].isin(PROGRAMME_INSTRUMENTS)
+
+
+def split_programmes(deals: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(single deals, programme-level rows)."""
+    mask = is_programme(deals)
+    return deals[~mask], deals[mask]
+
+
+POINT_COLUMNS = [
+    "claim_id",
+    "scope",
+    "project",
+    "host_country",
+    "host_name",
+    "financier",
+    "financier_country",
+    "financier_country_name",
+    "instrument",
+    "status",
+    "status_date",
+    "status_date_precision",
+    "amount_usd",
+    "amount_usd_high",
+    "amount_kind",
+    "counts_in_totals",
+    "source_ids",
+]
+
+
+def _points(deals: pd.DataFrame) -> pd.DataFrame:
+    out = deals.copy()
+    if "scope" not in out.columns:
+        out["scope"] = [REKO_DIQ if p == REKO_DIQ else "peer deal" for p in out["project"]]
+    out["host_name"] = [country_name(c) for c in out["host_country"]]
+    out["financier_country_name"] = [country_name(c) for c in out["financier_country"]]
+    return out[POINT_COLUMNS]
+
+
+def _ordered(points: pd.DataFrame, within: list[str], ascending: list[bool]) -> pd.DataFrame:
+    """Hosts in order of their largest counted amount (Reko Diq's Pakistan last), rows within."""
+    if points.empty:
+        return points.reset_index(drop=True)
+    biggest = points.groupby("host_name")["amount_usd"].max().fillna(-1.0)
+    is_rd = points.groupby("host_name")["scope"].agg(lambda s: (s == REKO_DIQ).any())
+    order = sorted(biggest.index, key=lambda h: (bool(is_rd[h]), -biggest[h], h))
+    out = points.assign(_host_rank=points["host_name"].map({h: i for i, h in enumerate(order)}))
+    out = out.sort_values(["_host_rank", *within], ascending=[True, *ascending], kind="stable", na_position="last")
+    return out.drop(columns="_host_rank").reset_index(drop=True)
+
+
+def deal_amounts(deals: pd.DataFrame) -> pd.DataFrame:
+    """Single deals that count in totals and carry a USD amount: one row per claim.
+
+    Programme-level rows are left out (see :func:`split_programmes`). Rows are grouped by
+    host country (host with the largest deal first) and sorted by amount within a host.
+    """
+    single, _ = split_programmes(deals)
+    return _ordered(_points(counted(single)), ["amount_usd", "claim_id"], [False, True])
+
+
+def deal_timeline(deals: pd.DataFrame) -> pd.DataFrame:
+    """Every selected claim (with or without an amount) for the status-date strip."""
+    return _ordered(_points(deals[deals["status_date"].notna()]), ["status_date", "claim_id"], [True, True])
+
+
+def deals_table(deals: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """The claims ledger of the peer page (:func:`claims_table`) with the host country added."""
+    out = claims_table(deals, sources)
+    host = dict(zip(deals["claim_id"], deals["host_country"], strict=True))
+    out.insert(out.columns.get_loc("project") + 1, "host_country", out["claim_id"].map(host))
+    return out
+
+
+def programme_table(programmes: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """Programme-level rows in a compact form: what, who, how much, status, note and source."""
+    cols = [
+        "claim_id",
+        "project",
+        "financier",
+        "instrument",
+        "amount_usd",
+        "amount_kind",
+        "status",
+        "status_date",
+        "note",
+        "source",
+        "source_url",
+        "source_ids",
+    ]
+    return deals_table(programmes, sources)[cols]
+
+
+def points_table(points: pd.DataFrame) -> pd.DataFrame:
+    """The rows behind a peer chart as shown (dates as plain dates), with ``source_ids``."""
+    out = points.copy()
+    out["status_date"] = out["status_date"].dt.date
+    return out

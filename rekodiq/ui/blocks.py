@@ -1,0 +1,187 @@
+"""Chart and table blocks: the chart, its alt text, a table view and the downloads.
+
+Dataset text is shown through ``st.dataframe`` (formula-safe) or Plotly (escaped by the chart
+builders), never through Markdown; notes are plain ``st.text``.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from rekodiq import export
+from rekodiq.data import data_dir
+from rekodiq.ui.cache import PageContext
+from rekodiq.urlstate import describe
+from rekodiq.views.base import ChartView, TableView
+
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+SOURCE_LINK = st.column_config.LinkColumn("source link", display_text="open")
+
+
+def dataframe(table: pd.DataFrame, *, key: str | None = None, column_config: dict | None = None) -> None:
+    """Show a table as formula-safe text (the grid's own CSV download exports what it shows).
+
+    Text cells that a spreadsheet would run as a formula get a leading apostrophe (OWASP);
+    numbers are untouched. A ``source_url`` column is shown as a link.
+    """
+    config = {"source_url": SOURCE_LINK, **(column_config or {})}
+    st.dataframe(export.spreadsheet_safe(table), hide_index=True, width="stretch", column_config=config, key=key)
+
+
+def chart_block(ctx: PageContext, key: str, chart: ChartView) -> None:
+    """A chart (its note above it), its alt text, a table alternative and its downloads.
+
+    ``chart.table`` is the data behind the chart exactly as shown (it is what CSV/XLSX export).
+    ``key`` names the chart's widgets and download files; it must stay stable.
+    """
+    if chart.note:
+        st.text(chart.note)
+    st.plotly_chart(chart.figure, theme=None, key=f"chart_{key}", config=PLOTLY_CONFIG, alt=chart.alt, width="stretch")
+    with st.expander("Table view of this chart"):
+        dataframe(chart.table)
+    downloads(ctx, chart.figure, key=key, table=chart.table)
+
+
+def table_block(ctx: PageContext, key: str, table: TableView | pd.DataFrame, *, column_config: dict | None = None) -> None:
+    """A data table (a TableView's note above it) with its downloads."""
+    if isinstance(table, TableView):
+        if table.note:
+            st.text(table.note)
+        table = table.table
+    dataframe(table, column_config=column_config, key=f"table_{key}")
+    downloads(ctx, None, key=key, table=table)
+
+
+def _page_params() -> dict[str, list[str]]:
+    """The current query parameters as lists (export keeps only the page settings among them)."""
+    return {name: st.query_params.get_all(name) for name in st.query_params}
+
+
+class _Files:
+    """The download files of one block, each built on first use (the figure and sources once).
+
+    An instance lives until the session's next rerun (Streamlit keeps the button callables for
+    the click), so it holds only what the files need: the table, the figure, the sources, the
+    filters and the page settings, never the dataset.
+    """
+
+    def __init__(self, ctx: PageContext, fig: go.Figure | None, key: str, table: pd.DataFrame) -> None:
+        self.fig, self.table, self.key, self.filters = fig, table, key, ctx.filters
+        self.day, self.version, self.all_sources = ctx.last_updated, ctx.version, ctx.sources
+        self.page_params = _page_params()
+        self.link = export.permalink(st.context.url, ctx.filters, self.page_params)
+        self.filter_lines = describe(ctx.filters)
+        self.title = export.figure_title(fig, key.replace("-", " ").capitalize())
+
+    @cached_property
+    def citable(self) -> go.Figure:
+        return export.citable_figure(
+            self.fig,
+            filter_lines=self.filter_lines,
+            source_line=export.source_line(self.table, self.all_sources),
+            as_of=self.day,
+            data_version=self.version,
+            title=self.title,
+        )
+
+    @cached_property
+    def sources(self) -> pd.DataFrame:
+        return export.sources_for(self.table, self.all_sources)
+
+    def readme(self) -> list[str]:
+        return export.readme_lines(
+            title=self.title,
+            filter_lines=self.filter_lines,
+            permalink_url=self.link,
+            data_version=self.version,
+            as_of=self.day,
+            n_rows=len(self.table),
+            n_sources=len(self.sources),
+            note=export.sources_note(self.table),
+        )
+
+    def file_name(self, fmt: str) -> str:
+        return export.export_file_name(self.key, self.filters, fmt, self.day, self.page_params)
+
+    def xlsx(self) -> bytes:
+        note = export.sources_note(self.table)
+        return export.table_xlsx(self.table, sources=self.sources, readme_lines=self.readme(), sources_note_text=note)
+
+    def json(self) -> bytes:
+        meta = {
+            "title": self.title,
+            "data_version": self.version,
+            "as_of": self.day.isoformat(),
+            "filters": self.filter_lines,
+            "permalink": self.link,
+        }
+        return export.table_json(self.table, meta=meta)
+
+    def bundle(self) -> bytes:
+        fig = self.citable if self.fig is not None else None
+        return export.chart_bundle(
+            base_name=self.file_name("zip")[:-4], table=self.table, sources=self.sources, readme=self.readme(), fig=fig
+        )
+
+    def listing(self, images: bool) -> list[tuple[str, str, object]]:
+        """(format, label, builder) per download; each builder runs only when its button is clicked."""
+        files: list[tuple[str, str, object]] = []
+        if self.fig is not None:
+            if images:
+                files += [
+                    ("png", "PNG image (2x)", lambda: export.figure_png(self.citable)),
+                    ("svg", "SVG image", lambda: export.figure_svg(self.citable)),
+                ]
+            files.append(("html", "Interactive HTML", lambda: export.figure_html(self.citable)))
+        return files + [
+            ("csv", "CSV (spreadsheet-safe)", lambda: export.table_csv(self.table)),
+            ("xlsx", "Excel (XLSX, with sources)", self.xlsx),
+            ("json", "JSON (lossless)", self.json),
+            ("zip", "Citable bundle (ZIP)", self.bundle),
+        ]
+
+
+def downloads(ctx: PageContext, fig: go.Figure | None, *, key: str, table: pd.DataFrame) -> None:
+    """Download buttons for a chart and its data (filled in by the export layer).
+
+    A "Download" popover with PNG/SVG/HTML (charts only), CSV, XLSX, JSON and a citable zip.
+    Every file is built only when its button is clicked (deferred ``data`` callables), and a
+    click neither reruns the page nor touches the filters (``on_click="ignore"``).
+    """
+    images = fig is not None and export.image_export_available()
+    files = _Files(ctx, fig, key, table)
+    with st.popover("Download", icon=":material/download:", key=f"dl_{key}_menu"):
+        st.caption("Files show the rows under the filters above; the bundle adds the sources and a permalink.")
+        if fig is not None and not images:
+            st.info("PNG and SVG need Chromium on the server, which is not available here; the other formats work.")
+        for fmt, label, build in files.listing(images):
+            st.download_button(
+                label,
+                data=build,
+                file_name=files.file_name(fmt),
+                mime=export.MIME[fmt],
+                key=f"dl_{key}_{fmt}",
+                on_click="ignore",
+                width="stretch",
+            )
+
+
+def dataset_download(ctx: PageContext) -> None:
+    """One button for the whole dataset: every CSV in data/, the data dictionary and manifest.json (zip)."""
+    st.download_button(
+        "Download the whole dataset (ZIP)",
+        data=lambda: export.dataset_zip(data_dir()),
+        file_name=export.export_file_name(f"dataset-v{ctx.version}", None, "zip", ctx.last_updated),
+        mime=export.MIME["zip"],
+        key="dl_dataset_zip",
+        on_click="ignore",
+        icon=":material/download:",
+    )

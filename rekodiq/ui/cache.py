@@ -1,0 +1,168 @@
+"""The app's caches, all in this module: the validated data, the filter options, and one cached call per view.
+
+Every cache is ``st.cache_data``: bounded, shared by all sessions, and each call returns a copy,
+so a session can never change what another one sees. Keys always name the data folder and
+its version, so edited data never hits old entries.
+
+One copy of the dataset per run at most: a page gets a :class:`PageContext` that names the
+data (folder, version, date) and loads the dataset copy only when a view actually has to be
+computed (a cache miss). A run whose views are all cached never copies the dataset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from rekodiq.data import Dataset, LoadResult, data_dir, load_dataset
+from rekodiq.filters import FilterOptions, Filters, filter_options
+from rekodiq.validation import ValidationReport
+from rekodiq.views.base import ChartView
+
+MAX_VIEWS = 256  # distinct (view, arguments, data version) results kept, for one hour
+COMPACT_MIN_POINTS = 500  # x/y lists at least this long (map outlines) are stored as float32
+
+
+@st.cache_data(max_entries=2, ttl=3600, show_spinner=False)
+def _load(folder: str) -> LoadResult:
+    return load_dataset(Path(folder))
+
+
+@dataclass(frozen=True)
+class DataStatus:
+    """What app.py needs before any page runs: did the data pass, and which version is it."""
+
+    folder: str
+    ok: bool
+    version: str
+    last_updated: dt.date
+    report: ValidationReport | None  # only when the data failed its checks
+
+
+@st.cache_data(max_entries=2, ttl=3600, show_spinner=False)
+def _status(folder: str) -> DataStatus:
+    result = _load(folder)
+    if result.dataset is None:
+        return DataStatus(folder, False, "unknown", dt.date.today(), result.report)
+    return DataStatus(folder, True, result.dataset.version, result.dataset.last_updated, None)
+
+
+def data_status() -> DataStatus:
+    """The data folder in use, whether it validated, its version and date (small; cached per folder)."""
+    return _status(str(data_dir()))
+
+
+@st.cache_data(max_entries=2, ttl=3600, show_spinner=False)
+def _options(folder: str) -> FilterOptions:
+    result = _load(folder)
+    assert result.dataset is not None
+    return filter_options(result.dataset.financing)
+
+
+def options_for() -> FilterOptions:
+    """The values each sidebar filter may take (from the data in use)."""
+    return _options(str(data_dir()))
+
+
+@st.cache_data(max_entries=2, ttl=3600, show_spinner=False)
+def _sources(folder: str) -> pd.DataFrame:
+    result = _load(folder)
+    assert result.dataset is not None
+    return result.dataset.sources
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """The data a page draws from (by folder and version) and the current filters.
+
+    ``dataset`` and ``sources`` are loaded on first use only, once per run.
+    """
+
+    folder: str
+    version: str
+    last_updated: dt.date
+    filters: Filters = field(default_factory=Filters)
+
+    @property
+    def data_key(self) -> tuple[str, str, str]:
+        return (self.folder, self.version, self.last_updated.isoformat())
+
+    @cached_property
+    def dataset(self) -> Dataset:
+        result = _load(self.folder)
+        assert result.dataset is not None, "app.py shows the error page before any page runs"
+        return result.dataset
+
+    @cached_property
+    def sources(self) -> pd.DataFrame:
+        """Every source (for the downloads' source lists), without copying the whole dataset."""
+        return _sources(self.folder)
+
+
+def page_context(filters: Filters) -> PageContext:
+    status = data_status()
+    return PageContext(status.folder, status.version, status.last_updated, filters)
+
+
+# --------------------------------------------------------------------------------------
+# Views: one cached call per (view, arguments, data version)
+# --------------------------------------------------------------------------------------
+
+
+def _compact_coordinates(spec: dict) -> dict:
+    """Store long numeric ``x``/``y`` lists (map outlines, ``None`` between rings) as float32 arrays.
+
+    Plotly sends them as base64 typed arrays, ``None`` becomes NaN (a gap, as before), and the
+    figure is rebuilt and serialised per rerun without walking ~40,000 Python floats; float32
+    keeps coordinates to about a metre. Short lists (bar values, dates, labels) are left alone.
+    """
+    for trace in spec.get("data", ()):
+        for axis in ("x", "y"):
+            values = trace.get(axis)
+            if (
+                isinstance(values, list)
+                and len(values) >= COMPACT_MIN_POINTS
+                and all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in values)
+            ):
+                trace[axis] = np.array(values, dtype=np.float64).astype(np.float32)
+    return spec
+
+
+@dataclass(frozen=True)
+class _StoredChart:
+    """A ChartView as cached: the figure as a plain dict spec (rebuilt in about a millisecond)."""
+
+    spec: dict
+    table: pd.DataFrame
+    alt: str
+    note: str
+
+
+@st.cache_data(max_entries=MAX_VIEWS, ttl=3600, show_spinner=False)
+def _view_result(name: str, data_key: tuple, args: tuple, options: tuple, _view, _ctx: PageContext):
+    result = _view(_ctx.dataset, *args, **dict(options))
+    if isinstance(result, ChartView):
+        return _StoredChart(_compact_coordinates(result.figure.to_dict()), result.table, result.alt, result.note)
+    return result
+
+
+def view(ctx: PageContext, view_fn, *args, **options):
+    """``view_fn(dataset, *args, **options)``, computed once per view, arguments and data version for all sessions.
+
+    ``args`` and ``options`` are the filters and page options: small hashable values (Filters,
+    strings, dates, tuples), never frames. A :class:`ChartView`'s figure is cached as a plain
+    dict and rebuilt without re-validation, which takes about a millisecond where building it
+    again takes tens (the template copy alone). Every call returns a copy.
+    """
+    name = f"{view_fn.__module__}.{view_fn.__qualname__}"
+    stored = _view_result(name, ctx.data_key, args, tuple(sorted(options.items())), view_fn, ctx)
+    if isinstance(stored, _StoredChart):
+        return ChartView(go.Figure(stored.spec, _validate=False), stored.table, stored.alt, stored.note)
+    return stored

@@ -1,0 +1,21 @@
+"""The error page shown instead of the dashboard when the data fails its checks."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from rekodiq.ui.blocks import dataframe
+from rekodiq.validation import ValidationReport
+
+
+def render_error_page(report: ValidationReport) -> None:
+    """A readable page listing every data failure; no traceback, nothing modified."""
+    st.title("The dashboard's data did not pass its checks")
+    st.error(
+        "The pages are not shown, so that no chart is drawn from data that broke a rule. The files were only read, not changed."
+    )
+    st.subheader("Failures")
+    dataframe(report.as_frame())
+    st.subheader("Row accounting")
+    dataframe(report.accounting())
+    st.text("Fix the files in data/ and reload. Each failure names the file, the row (1 = first data row) and the rule.")

@@ -1,0 +1,15 @@
+"""The line under every page: data version, date, where the sources are, boundary credits."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from rekodiq.ui.cache import DataStatus
+
+
+def footer(status: DataStatus) -> None:
+    st.divider()
+    st.text(
+        f"Data version {status.version} · last updated {status.last_updated.isoformat()} · "
+        "every figure links to its source on the Sources page · boundaries: Natural Earth (public domain), de facto."
+    )

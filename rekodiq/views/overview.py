@@ -1,0 +1,27 @@
+"""Views of the Overview page: the headline tiles and the latest developments."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rekodiq import headline, milestones
+from rekodiq.data import Dataset
+from rekodiq.views.base import TableView
+from rekodiq.vocabulary import KPI_DEBT_TARGET, KPI_PHASE1_CAPEX
+
+
+def tiles(data: Dataset, today: dt.date) -> list[tuple[str, headline.Tile]]:
+    """(label, tile) for the six headline tiles, in reading order."""
+    return [
+        ("Phase 1 capex", headline.kpi_tile(data, KPI_PHASE1_CAPEX)),
+        ("Project debt sought", headline.kpi_tile(data, KPI_DEBT_TARGET)),
+        ("Debt approved to date", headline.approved_debt_tile(data)),
+        ("Financial close", headline.target_tile(data, "financial-close")),
+        ("First production", headline.target_tile(data, "first-production")),
+        ("Ownership in force: Barrick / Pakistan", headline.ownership_tile(data, today)),
+    ]
+
+
+def latest_developments(data: Dataset) -> TableView:
+    """The most recent Reko Diq events that happened, newest first."""
+    return TableView(milestones.latest_developments(data.milestones, data.sources))

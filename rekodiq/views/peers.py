@@ -1,0 +1,57 @@
+"""Views of the Peer deals page: single deals by amount, every deal by date, programme-level figures, the ledger.
+
+Page options: ``hosts`` (host-country codes, empty = all) and ``include_rd`` (add Reko Diq's
+counted claims); the sidebar's project scope never applies here.
+"""
+
+from __future__ import annotations
+
+from rekodiq import claims
+from rekodiq.charts.peers import build_peer_amounts, build_peer_timeline
+from rekodiq.data import Dataset
+from rekodiq.filters import Filters
+from rekodiq.views.base import ChartView, TableView
+
+
+def host_options(data: Dataset) -> tuple[str, ...]:
+    """Host-country codes a user may pick."""
+    return claims.host_options(data.financing)
+
+
+def _deals(data: Dataset, filters: Filters, hosts: tuple[str, ...], include_rd: bool):
+    return claims.select_deals(data.financing, filters, hosts=hosts, include_reko_diq=include_rd)
+
+
+def deal_amounts(data: Dataset, filters: Filters, hosts: tuple[str, ...], include_rd: bool, axis: str = "linear") -> ChartView:
+    """Single deals with a counted USD amount, grouped by host country; ``axis`` "log" or "linear"."""
+    points = claims.deal_amounts(_deals(data, filters, hosts, include_rd))
+    alt = (
+        f"Dot chart of {len(points)} peer deals with a counted USD amount, grouped by host country; marker colour is the lender "
+        "country, marker shape the status, and each marker is labelled with the financier and amount."
+    )
+    return ChartView(build_peer_amounts(points, log_x=axis == "log"), claims.points_table(points), alt)
+
+
+def deal_timeline(data: Dataset, filters: Filters, hosts: tuple[str, ...], include_rd: bool) -> ChartView:
+    """Every selected deal at its status date, with or without an amount."""
+    points = claims.deal_timeline(_deals(data, filters, hosts, include_rd))
+    alt = (
+        f"Timeline of {len(points)} peer deals by status date, grouped by host country; shape is the status, colour the lender "
+        "country, and labels give the financier and amount or say that no amount was stated."
+    )
+    return ChartView(build_peer_timeline(points), claims.points_table(points), alt)
+
+
+def programmes(data: Dataset, filters: Filters, hosts: tuple[str, ...], include_rd: bool) -> TableView:
+    """Programme-level figures (lending capacity, pooled letters of interest), listed rather than charted."""
+    _, rows = claims.split_programmes(_deals(data, filters, hosts, include_rd))
+    return TableView(claims.programme_table(rows, data.sources))
+
+
+def ledger(data: Dataset, filters: Filters, hosts: tuple[str, ...], include_rd: bool) -> TableView:
+    """Every selected claim, with the host country, and how many match and count."""
+    deals = _deals(data, filters, hosts, include_rd)
+    counted = int(deals["counts_in_totals"].sum()) if len(deals) else 0
+    return TableView(
+        claims.deals_table(deals, data.sources), f"{len(deals)} claims match the filters; {counted} count in totals."
+    )

@@ -1,0 +1,54 @@
+"""Views of the Sources and method page: sources, judgement calls, rival versions, the ladder, the files."""
+
+from __future__ import annotations
+
+from rekodiq import method
+from rekodiq.data import Dataset
+from rekodiq.views.base import TableView
+
+
+def source_counts(data: Dataset) -> dict[str, int]:
+    """How many sources in all, per grade (A, B, C) and mirrored."""
+    grades = method.grade_counts(data.sources)
+    counts = dict(zip(grades["grade"], grades["sources"], strict=True))
+    return {
+        "all": len(data.sources),
+        **{g: int(counts.get(g, 0)) for g in ("A", "B", "C")},
+        "mirrors": int(data.sources["is_mirror"].sum()),
+    }
+
+
+def sources(data: Dataset) -> TableView:
+    return TableView(method.sources_table(data.sources))
+
+
+def judgements(data: Dataset) -> TableView:
+    return TableView(method.judgements_table(data.judgements, data.sources))
+
+
+def claim_versions(data: Dataset) -> TableView:
+    """Every version of every financing claim with more than one version, counted one first."""
+    table = method.disputed_claims_table(data.financing, data.sources)
+    groups = table["claim_group"].nunique()
+    note = f"{groups} claim groups, {len(table)} versions; the counted version of each group is listed first."
+    return TableView(table, note)
+
+
+def kpi_versions(data: Dataset) -> TableView:
+    """Headline figures with more than one version, the preferred one first."""
+    table = method.kpi_versions_table(data.kpis, data.sources)
+    return TableView(
+        table, f"{table['kpi'].nunique()} figures, {len(table)} versions; the preferred version of each is listed first."
+    )
+
+
+def status_ladder(data: Dataset) -> TableView:
+    return TableView(method.status_ladder_table())
+
+
+def row_counts(data: Dataset) -> TableView:
+    return TableView(method.row_counts(data))
+
+
+def dictionary(data: Dataset) -> TableView:
+    return TableView(method.dictionary_table(data.dictionary))
