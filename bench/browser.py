@@ -18,11 +18,24 @@ Timing
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import time
 
-from bench.common import (CHART_PAGES, CHROMIUM, CHROMIUM_ARGS, NAV_LABELS, PAGE_TITLES, PAGES, TOPOLOGIES, AppServer, cpu_seconds_of, log,
-                          pct, summary_ms)
+from bench.common import (
+    CHART_PAGES,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    NAV_LABELS,
+    PAGE_TITLES,
+    PAGES,
+    TOPOLOGIES,
+    AppServer,
+    cpu_seconds_of,
+    log,
+    pct,
+    summary_ms,
+)
 
 CHART_SELECTOR = ".js-plotly-plot svg.main-svg"
 METRIC_SELECTOR = '[data-testid="stMetric"]'
@@ -121,11 +134,21 @@ async def _cold_once(browser, base: str, page_name: str, timeout_ms: float) -> d
                        return {ttfb: n ? n.responseStart : null, dcl: n ? n.domContentLoadedEventEnd : null,
                                fcp: f ? f.startTime : null}; }"""
         )
-        await page.wait_for_function(IDLE_JS, arg={"runs": 0, "sel": selector_for(page_name), "path": None, "title": None, "query": None},
-                                     timeout=timeout_ms, polling=100)
+        await page.wait_for_function(
+            IDLE_JS,
+            arg={"runs": 0, "sel": selector_for(page_name), "path": None, "title": None, "query": None},
+            timeout=timeout_ms,
+            polling=100,
+        )
         done = await page.evaluate("performance.now()")
-        return {"ok": not await _exception_shown(page), "first_element_ms": round(first, 1), "run_done_ms": round(done, 1),
-                "ttfb_ms": nav["ttfb"], "fcp_ms": nav["fcp"], "browser_cpu_s": round(cpu_seconds_of("chrom") - cpu0, 2)}
+        return {
+            "ok": not await _exception_shown(page),
+            "first_element_ms": round(first, 1),
+            "run_done_ms": round(done, 1),
+            "ttfb_ms": nav["ttfb"],
+            "fcp_ms": nav["fcp"],
+            "browser_cpu_s": round(cpu_seconds_of("chrom") - cpu0, 2),
+        }
     except Exception as exc:  # noqa: BLE001
         return {"ok": False, "error": f"{type(exc).__name__}: {str(exc)[:200]}"}
     finally:
@@ -180,12 +203,14 @@ def cold(reps: int = 5, timeout_s: float = 90.0) -> dict:
 # --------------------------------------------------------------------------------------
 
 
-async def _wait_idle(page, *, runs: int, sel: str, timeout_ms: float, path: str | None = None, title: str | None = None,
-                     query: str | None = None) -> None:
+async def _wait_idle(
+    page, *, runs: int, sel: str, timeout_ms: float, path: str | None = None, title: str | None = None, query: str | None = None
+) -> None:
     """Until no script runs and ``sel`` is drawn, after ``runs`` runs (or once the URL holds ``query``),
     on ``path`` with an h1 starting with ``title``."""
-    await page.wait_for_function(IDLE_JS, arg={"runs": runs, "sel": sel, "path": path, "title": title, "query": query},
-                                 timeout=timeout_ms, polling=100)
+    await page.wait_for_function(
+        IDLE_JS, arg={"runs": runs, "sel": sel, "path": path, "title": title, "query": query}, timeout=timeout_ms, polling=100
+    )
 
 
 async def _change_filter(page, i: int, timeout_ms: float) -> tuple[str, str]:
@@ -230,8 +255,9 @@ async def _session(i: int, browser, base: str, start: asyncio.Event, timeout_ms:
         nav = page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=NAV_LABELS[next_page], exact=True)
         await nav.click(timeout=timeout_ms)
         # The new page's own heading proves its run drew (the run counter can miss a fast run).
-        await _wait_idle(page, runs=0, sel=CHART_SELECTOR, timeout_ms=timeout_ms, path="/" + next_page,
-                         title=PAGE_TITLES[next_page])
+        await _wait_idle(
+            page, runs=0, sel=CHART_SELECTOR, timeout_ms=timeout_ms, path="/" + next_page, title=PAGE_TITLES[next_page]
+        )
         rec["steps"]["switch"] = time.perf_counter() - t0
         if await _exception_shown(page):
             raise RuntimeError("the page shows an exception")
@@ -242,10 +268,8 @@ async def _session(i: int, browser, base: str, start: asyncio.Event, timeout_ms:
         rec["failed_after_s"] = round(time.perf_counter() - t0, 1)
         rec["error"] = f"{step}: {type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''}"
         if page is not None:
-            try:
+            with contextlib.suppress(Exception):
                 rec["state_at_failure"] = await asyncio.wait_for(page.evaluate(STATE_JS), 10)
-            except Exception:  # noqa: BLE001
-                pass
     rec["_ctx"] = ctx
     return rec
 
@@ -255,10 +279,8 @@ async def _sample_rss(server: AppServer, stop: asyncio.Event, out: list) -> None
         rss = server.rss()
         if rss:
             out.append(rss)
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 0.25)
-        except asyncio.TimeoutError:
-            pass
 
 
 async def _warm_server(browser, urls: list[str], timeout_ms: float) -> None:
@@ -299,20 +321,16 @@ async def _concurrency(server, n: int, browsers: int, timeout_ms: float, settle_
             for rec in records:
                 ctx = rec.pop("_ctx", None)
                 if ctx is not None:
-                    try:
+                    with contextlib.suppress(Exception):
                         await ctx.close()
-                    except Exception:  # noqa: BLE001
-                        pass
             await asyncio.sleep(settle_s)
             rss_after_close = server.rss()
             stop.set()
             await sampler
         finally:
             for b in procs:
-                try:
+                with contextlib.suppress(Exception):
                     await b.close()
-                except Exception:  # noqa: BLE001
-                    pass
     ok = [r for r in records if r.get("ok")]
     steps = {name: [r["steps"][name] for r in records if name in r["steps"]] for name in ("open", "filter", "switch")}
     all_steps = [v for r in ok for v in r["steps"].values()]
@@ -336,22 +354,28 @@ async def _concurrency(server, n: int, browsers: int, timeout_ms: float, settle_
         "rss_per_session_bytes": round(growth / n) if growth is not None else None,
         "rss_growth_per_50_sessions_bytes": round(growth * 50 / n) if growth is not None else None,
         "errors": sorted({r["error"] for r in records if not r.get("ok")})[:5],
-        "failed_steps": {st: sum(1 for r in records if r.get("failed_step") == st) for st in ("setup", "open", "filter", "switch")},
+        "failed_steps": {
+            st: sum(1 for r in records if r.get("failed_step") == st) for st in ("setup", "open", "filter", "switch")
+        },
         "failure_states": [r["state_at_failure"] for r in records if r.get("state_at_failure")][:5],
         "filters_used": sorted({r.get("filter", "") for r in records if r.get("filter")}),
     }
 
 
-def concurrency(levels=(10, 25, 50), timeout_s: float = 120.0, settle_s: float = 3.0,
-                topologies=("single", "proxy")) -> dict:
+def concurrency(levels=(10, 25, 50), timeout_s: float = 120.0, settle_s: float = 3.0, topologies=("single", "proxy")) -> dict:
     """Every level against every server topology, a fresh server each; ``timeout_s`` bounds every step."""
-    out = {"levels": {}, "scenario": (
-        "each session: open a chart page (rotating funding/map/ownership/timeline/peers) -> wait for its chart; "
-        "change a sidebar filter (even sessions toggle 'Include rumoured and expected claims', odd sessions pick a "
-        "lender in 'Financier (lender)') -> wait for the rerun and the chart; click the next page in the sidebar nav "
-        "-> wait for its chart. All sessions start together."
-    ), "note": "browser renderers, the Playwright driver and the app server share the same CPU cores",
-        "step_timeout_s": timeout_s, "topologies": {t: TOPOLOGIES[t][0] for t in topologies}}
+    out = {
+        "levels": {},
+        "scenario": (
+            "each session: open a chart page (rotating funding/map/ownership/timeline/peers) -> wait for its chart; "
+            "change a sidebar filter (even sessions toggle 'Include rumoured and expected claims', odd sessions pick a "
+            "lender in 'Financier (lender)') -> wait for the rerun and the chart; click the next page in the sidebar nav "
+            "-> wait for its chart. All sessions start together."
+        ),
+        "note": "browser renderers, the Playwright driver and the app server share the same CPU cores",
+        "step_timeout_s": timeout_s,
+        "topologies": {t: TOPOLOGIES[t][0] for t in topologies},
+    }
     for topology in topologies:
         out["levels"][topology] = {}
         for n in levels:

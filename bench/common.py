@@ -37,14 +37,23 @@ PAGE_TITLES = {
     "sources": "Sources and method",
 }
 NAV_LABELS = {
-    "overview": "Overview", "map": "Balochistan map", "funding": "Funding", "ownership": "Ownership",
-    "timeline": "Timeline", "peers": "Peer deals", "sources": "Sources and method",
+    "overview": "Overview",
+    "map": "Balochistan map",
+    "funding": "Funding",
+    "ownership": "Ownership",
+    "timeline": "Timeline",
+    "peers": "Peer deals",
+    "sources": "Sources and method",
 }
 
 CHROMIUM = os.environ.get("BENCH_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--no-first-run", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
 ]
 
 
@@ -159,7 +168,7 @@ def machine_info() -> dict:
 
     dirty = _git("status", "--porcelain")
     return {
-        "timestamp": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "cpu_count": os.cpu_count(),
         "cpu_affinity": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
         "mem_total_bytes": meminfo.get("MemTotal"),
@@ -167,9 +176,13 @@ def machine_info() -> dict:
         "loadavg_at_start": loadavg(),
         "python": platform.python_version(),
         "platform": platform.platform(),
-        "packages": {m: _version(m) for m in ("streamlit", "plotly", "pandas", "orjson", "kaleido", "playwright", "pyarrow", "numpy")},
+        "packages": {
+            m: _version(m) for m in ("streamlit", "plotly", "pandas", "orjson", "kaleido", "playwright", "pyarrow", "numpy")
+        },
         "plotly_json_engine": pio.json.config.default_engine,
-        "plotly_json_engine_resolved": "orjson" if _version("orjson") and pio.json.config.default_engine in ("auto", "orjson") else "json",
+        "plotly_json_engine_resolved": "orjson"
+        if _version("orjson") and pio.json.config.default_engine in ("auto", "orjson")
+        else "json",
         "chromium": chromium,
         "git_commit": _git("rev-parse", "--short", "HEAD"),
         "git_dirty_files": len(dirty.splitlines()) if dirty else 0,
@@ -203,7 +216,7 @@ def _stop(proc: subprocess.Popen, log_file, *, grace_s: float) -> None:
 
 
 class AppServer:
-    """One dashboard process started through scripts/launch.py on 127.0.0.1."""
+    """One dashboard process (``streamlit run app.py``) on 127.0.0.1."""
 
     _live: list[AppServer] = []
 
@@ -215,9 +228,19 @@ class AppServer:
         self.log_path = RUN_DIR / f"server-{name}.log"
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         cmd = [
-            PYTHON, str(ROOT / "scripts" / "launch.py"),
-            "--server.port", str(self.port), "--server.headless", "true", "--server.address", "127.0.0.1",
-            "--browser.gatherUsageStats", "false",
+            PYTHON,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(self.port),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
         ]
         # BENCH_SERVER_ENV="MALLOC_ARENA_MAX=2 ..." adds environment variables to every app server (experiments).
         env = dict(os.environ)
@@ -298,14 +321,31 @@ class ProxiedServer:
         self.log_path = RUN_DIR / f"serve-{name}.log"
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         env = dict(
-            os.environ, SERVE_REPLICAS=str(replicas), SERVE_PORT=str(self.port), SERVE_APP_PORT=str(app_port),
-            SERVE_RUN_DIR=str(self.run_dir), SERVE_RESTART="0", SERVE_HEALTH_TIMEOUT=str(int(timeout_s)),
-            SERVE_PYTHON=PYTHON, SERVE_CONN_LIMIT="2000", SERVE_REQ_RATE="5000r/s", SERVE_REQ_BURST="20000",
-            SERVE_STATIC_RATE="20000r/s", SERVE_STATIC_BURST="200000", SERVE_STATIC_CONN_LIMIT="2000",
+            os.environ,
+            SERVE_REPLICAS=str(replicas),
+            SERVE_PORT=str(self.port),
+            SERVE_APP_PORT=str(app_port),
+            SERVE_RUN_DIR=str(self.run_dir),
+            SERVE_RESTART="0",
+            SERVE_HEALTH_TIMEOUT=str(int(timeout_s)),
+            SERVE_PYTHON=PYTHON,
+            SERVE_CONN_LIMIT="2000",
+            SERVE_REQ_RATE="5000r/s",
+            SERVE_REQ_BURST="20000",
+            SERVE_STATIC_RATE="20000r/s",
+            SERVE_STATIC_BURST="200000",
+            SERVE_STATIC_CONN_LIMIT="2000",
         )
         env.pop("SERVE_LISTEN", None)
-        self.proc = subprocess.Popen(["bash", str(ROOT / "scripts" / "serve.sh")], cwd=ROOT, env=env,
-                                     stdout=subprocess.PIPE, stderr=self._log, text=True, start_new_session=True)
+        self.proc = subprocess.Popen(
+            ["bash", str(ROOT / "scripts" / "serve.sh")],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=self._log,
+            text=True,
+            start_new_session=True,
+        )
         ProxiedServer._live.append(self)
         deadline = time.monotonic() + timeout_s
         try:
@@ -380,8 +420,10 @@ def _port_free(port: int) -> bool:
 
 TOPOLOGIES = {
     "single": ("one app process, no proxy", lambda name: AppServer(name)),
-    "proxy": ("scripts/serve.sh: nginx + 2 app processes (the deployment for many users)",
-              lambda name: ProxiedServer(name, replicas=2)),
+    "proxy": (
+        "scripts/serve.sh: nginx + 2 app processes (the deployment for many users)",
+        lambda name: ProxiedServer(name, replicas=2),
+    ),
 }
 
 

@@ -53,8 +53,10 @@ def main(argv=None) -> int:
         at.run()
         walls.append(time.perf_counter() - t0)
         cpus.append(warm._STATE["script_cpu_s"])
-    print(f"unprofiled warm reruns: wall {', '.join(f'{w * 1000:.0f}' for w in walls)} ms; "
-          f"script CPU {', '.join(f'{c * 1000:.0f}' for c in cpus)} ms")
+    print(
+        f"unprofiled warm reruns: wall {', '.join(f'{w * 1000:.0f}' for w in walls)} ms; "
+        f"script CPU {', '.join(f'{c * 1000:.0f}' for c in cpus)} ms"
+    )
     active["on"] = True
     for _ in range(args.runs):
         at.run()

@@ -14,6 +14,7 @@ other widgets' values from the session's previous run.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import uuid
 
@@ -69,22 +70,25 @@ class Session:
         # A route cookie like the one nginx gives every browser (scripts/serve.sh): sessions
         # spread over the app processes as real visitors do; a single process ignores it.
         self.ws = await asyncio.wait_for(
-            websockets.connect(f"{self.base_ws}/_stcore/stream", subprotocols=["streamlit"], max_size=2**27,
-                               open_timeout=self.timeout_s, ping_interval=None,
-                               additional_headers={"Cookie": f"st_route={uuid.uuid4().hex}"}),
+            websockets.connect(
+                f"{self.base_ws}/_stcore/stream",
+                subprotocols=["streamlit"],
+                max_size=2**27,
+                open_timeout=self.timeout_s,
+                ping_interval=None,
+                additional_headers={"Cookie": f"st_route={uuid.uuid4().hex}"},
+            ),
             self.timeout_s,
         )
 
     async def close(self) -> None:
         if self.ws is not None:
-            try:
+            with contextlib.suppress(Exception):
                 await asyncio.wait_for(self.ws.close(), 10)
-            except Exception:  # noqa: BLE001
-                pass
 
-    async def rerun(self, *, page: str, widget_states: list | None = None) -> dict:
+    def _request(self, page: str, widget_states: list | None):
+        """The ``rerun_script`` BackMsg the browser sends to show ``page`` with ``widget_states``."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
-        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
         msg = BackMsg()
         cs = msg.rerun_script
@@ -98,51 +102,76 @@ class Session:
         cs.context_info.timezone = "UTC"
         cs.context_info.locale = "en-GB"
         cs.context_info.url = f"http://127.0.0.1/{page}"
-        t0 = time.perf_counter()
-        await self.ws.send(msg.SerializeToString())
+        return msg
+
+    def _states_before_run(self, widget_states: list | None) -> dict[str, tuple]:
+        """The widget states the browser holds for this run: the last run's, updated by the ones sent."""
         previous = dict(self.states)
         for state in widget_states or ():
             if state.id in previous:
                 previous[state.id] = (previous[state.id][0], state)
+        return previous
+
+    def _on_widget(self, fwd, etype: str, previous: dict[str, tuple], seen: dict[str, tuple]) -> None:
+        """Remember a widget of this run and the state the browser would send for it."""
+        widget = getattr(fwd.delta.new_element, etype)
+        in_sidebar = bool(fwd.metadata.delta_path) and fwd.metadata.delta_path[0] == 1
+        self.widgets[widget.label] = widget
+        if widget.set_value or widget.id not in previous:  # else the browser keeps its value
+            seen[widget.id] = (in_sidebar, _state_of(etype, widget))
+        else:
+            seen[widget.id] = (in_sidebar, previous[widget.id][1])
+
+    def _on_new_element(self, fwd, counts: dict, previous: dict[str, tuple], seen: dict[str, tuple]) -> None:
+        el = fwd.delta.new_element
+        etype = el.WhichOneof("type")
+        if etype == "plotly_chart":
+            counts["charts"] += 1
+        elif etype == "exception":
+            counts["exceptions"] += 1
+            self.last_exception = f"{el.exception.type}: {el.exception.message[:200]}"
+        elif etype in WIDGET_TYPES:
+            self._on_widget(fwd, etype, previous, seen)
+
+    async def _receive_run(self, deadline: float, previous: dict[str, tuple]) -> tuple[dict, dict]:
+        """Read ForwardMsgs until the script run finishes: (widget states seen, message counts)."""
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
         seen: dict[str, tuple] = {}
-        deltas = charts = exceptions = nbytes = 0
-        deadline = t0 + self.timeout_s
+        counts = {"deltas": 0, "charts": 0, "exceptions": 0, "bytes": 0}
         while True:
             remaining = deadline - time.perf_counter()
             if remaining <= 0:
                 raise ProtocolError("timed out waiting for script_finished")
             raw = await asyncio.wait_for(self.ws.recv(), remaining)
-            nbytes += len(raw)
+            counts["bytes"] += len(raw)
             fwd = ForwardMsg()
             fwd.ParseFromString(raw)
             kind = fwd.WhichOneof("type")
             if kind == "navigation":
                 self.pages = {p.url_pathname: p.page_script_hash for p in fwd.navigation.app_pages}
             elif kind == "delta":
-                deltas += 1
+                counts["deltas"] += 1
                 if fwd.delta.WhichOneof("type") == "new_element":
-                    el = fwd.delta.new_element
-                    etype = el.WhichOneof("type")
-                    if etype == "plotly_chart":
-                        charts += 1
-                    elif etype == "exception":
-                        exceptions += 1
-                        self.last_exception = f"{el.exception.type}: {el.exception.message[:200]}"
-                    elif etype in WIDGET_TYPES:
-                        widget = getattr(el, etype)
-                        in_sidebar = bool(fwd.metadata.delta_path) and fwd.metadata.delta_path[0] == 1
-                        self.widgets[widget.label] = widget
-                        if widget.set_value or widget.id not in previous:  # else the browser keeps its value
-                            seen[widget.id] = (in_sidebar, _state_of(etype, widget))
-                        else:
-                            seen[widget.id] = (in_sidebar, previous[widget.id][1])
-            elif kind == "script_finished":
-                if fwd.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                    continue
-                break
+                    self._on_new_element(fwd, counts, previous, seen)
+            elif kind == "script_finished" and fwd.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                return seen, counts
+
+    async def rerun(self, *, page: str, widget_states: list | None = None) -> dict:
+        msg = self._request(page, widget_states)
+        t0 = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        previous = self._states_before_run(widget_states)
+        seen, counts = await self._receive_run(t0 + self.timeout_s, previous)
         self.states = seen  # widgets of this run only, as the browser drops unmounted ones
-        self.bytes_received += nbytes
-        return {"s": time.perf_counter() - t0, "deltas": deltas, "charts": charts, "exceptions": exceptions, "bytes": nbytes}
+        self.bytes_received += counts["bytes"]
+        return {
+            "s": time.perf_counter() - t0,
+            "deltas": counts["deltas"],
+            "charts": counts["charts"],
+            "exceptions": counts["exceptions"],
+            "bytes": counts["bytes"],
+        }
 
     def current_states(self, *, sidebar_only: bool = False) -> list:
         return [state for in_sidebar, state in self.states.values() if in_sidebar or not sidebar_only]
@@ -243,7 +272,8 @@ async def _level(server, n: int, timeout_s: float, settle_s: float) -> dict:
         "bytes_per_session": round(sum(r["bytes"] for r in records) / n),
         "server_cpu_s": round(cpu1 - cpu0, 2) if cpu0 is not None and cpu1 is not None else None,
         "server_cpu_ms_per_step": round((cpu1 - cpu0) * 1000 / max(1, sum(len(r["steps"]) for r in records)), 1)
-        if cpu0 is not None and cpu1 is not None else None,
+        if cpu0 is not None and cpu1 is not None
+        else None,
         "rss_before_bytes": rss_before,
         "rss_sessions_open_bytes": rss_open,
         "rss_peak_bytes": peak[0],
@@ -255,13 +285,17 @@ async def _level(server, n: int, timeout_s: float, settle_s: float) -> dict:
     }
 
 
-def concurrency(levels=(10, 25, 50), timeout_s: float = 120.0, settle_s: float = 3.0,
-                topologies=("single", "proxy")) -> dict:
+def concurrency(levels=(10, 25, 50), timeout_s: float = 120.0, settle_s: float = 3.0, topologies=("single", "proxy")) -> dict:
     """Every level against every server topology (see ``bench.common.TOPOLOGIES``), a fresh server each."""
-    out = {"levels": {}, "scenario": (
-        "protocol client (no browser): each session connects to /_stcore/stream, opens a chart page, changes one "
-        "sidebar filter, switches to the next page; all start together; a step ends when the script run finished"
-    ), "step_timeout_s": timeout_s, "topologies": {t: TOPOLOGIES[t][0] for t in topologies}}
+    out = {
+        "levels": {},
+        "scenario": (
+            "protocol client (no browser): each session connects to /_stcore/stream, opens a chart page, changes one "
+            "sidebar filter, switches to the next page; all start together; a step ends when the script run finished"
+        ),
+        "step_timeout_s": timeout_s,
+        "topologies": {t: TOPOLOGIES[t][0] for t in topologies},
+    }
     for topology in topologies:
         out["levels"][topology] = {}
         for n in levels:

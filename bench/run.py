@@ -43,11 +43,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=40, help="timed warm reruns per page (>= 30)")
     ap.add_argument("--cold-reps", type=int, default=5, help="cold loads per page")
     ap.add_argument("--levels", default="10,25,50", help="concurrent session counts")
-    ap.add_argument("--topologies", default="single,proxy",
-                    help="servers for the protocol section: single (one app process), proxy (scripts/serve.sh: nginx + 2)")
-    ap.add_argument("--browser-topologies", default="proxy",
-                    help="servers for the browser concurrency section (default proxy: the browsers, not the server, "
-                         "bound that run, so one topology is enough)")
+    ap.add_argument(
+        "--topologies",
+        default="single,proxy",
+        help="servers for the protocol section: single (one app process), proxy (scripts/serve.sh: nginx + 2)",
+    )
+    ap.add_argument(
+        "--browser-topologies",
+        default="proxy",
+        help="servers for the browser concurrency section (default proxy: the browsers, not the server, "
+        "bound that run, so one topology is enough)",
+    )
     ap.add_argument("--step-timeout", type=float, default=300.0, help="seconds each browser step may take")
     ap.add_argument("--export-reps", type=int, default=10, help="warm repetitions per download format")
     ap.add_argument("--quick", action="store_true", help="smoke run: few repetitions, 5 sessions")
@@ -66,8 +72,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
     logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    res: dict = {"machine": machine_info(), "sections": only, "durations_s": {}, "loadavg_after": {},
-                 "server_env": os.environ.get("BENCH_SERVER_ENV", "")}
+    res: dict = {
+        "machine": machine_info(),
+        "sections": only,
+        "durations_s": {},
+        "loadavg_after": {},
+        "server_env": os.environ.get("BENCH_SERVER_ENV", ""),
+    }
     log(f"machine: {res['machine']['cpu_count']} cores, load {res['machine']['loadavg_at_start']}")
 
     before_path = RESULTS / "before.json"
@@ -111,14 +122,16 @@ def main(argv: list[str] | None = None) -> int:
     if "protocol" in only:
         from bench import protocol
 
-        res["protocol"] = section("protocol", lambda: protocol.concurrency(levels=levels, timeout_s=args.step_timeout,
-                                                                                 topologies=topologies))
+        res["protocol"] = section(
+            "protocol", lambda: protocol.concurrency(levels=levels, timeout_s=args.step_timeout, topologies=topologies)
+        )
         save()  # after every section, so an interrupted run keeps what it measured
     if "concurrency" in only:
         from bench import browser
 
-        res["concurrency"] = section("concurrency", lambda: browser.concurrency(levels=levels, timeout_s=args.step_timeout,
-                                                                                topologies=browser_topologies))
+        res["concurrency"] = section(
+            "concurrency", lambda: browser.concurrency(levels=levels, timeout_s=args.step_timeout, topologies=browser_topologies)
+        )
         save()  # after every section, so an interrupted run keeps what it measured
 
     res["complete"] = True

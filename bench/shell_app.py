@@ -11,7 +11,7 @@ from rekodiq import ui
 
 st.set_page_config(page_title="Benchmark shell", layout="wide")
 
-result = ui.load()
+status = ui.data_status()
 
 
 def _empty() -> None:
@@ -19,7 +19,7 @@ def _empty() -> None:
 
 
 page = st.navigation([st.Page(_empty, title="Empty", url_path="empty", default=True)])
-ui.sidebar_filters(result.dataset)
+ui.sidebar_filters()
 ui.url_notices()
 page.run()
-ui.footer(result.dataset)
+ui.footer(status)

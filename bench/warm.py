@@ -119,7 +119,7 @@ def run(runs: int = 40, timeout: float = 120.0) -> dict:
     log(f"warm: {runs} rounds x {len(names)} targets")
     gc.collect()
     for r in range(runs):
-        order = names[r % len(names):] + names[: r % len(names)]
+        order = names[r % len(names) :] + names[: r % len(names)]
         for name in order:
             at = targets[name]
             _STATE["script_s"] = None

@@ -130,9 +130,7 @@ class Stack:
 
 
 def _nginx() -> str | None:
-    return shutil.which("nginx") or (
-        "/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None
-    )
+    return shutil.which("nginx") or ("/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None)
 
 
 @pytest.fixture(scope="module")
@@ -157,16 +155,35 @@ def stack():
         SERVE_HEALTH_TIMEOUT="90",
     )
     env.pop("SERVE_LISTEN", None)
-    stderr = open(run_dir / "serve-stderr.log", "w")
-    proc = subprocess.Popen(
-        ["bash", str(SERVE)],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=stderr,
-        text=True,
-        start_new_session=True,  # own process group: teardown can reach every child
-    )
+    try:
+        with open(run_dir / "serve-stderr.log", "w") as stderr:
+            proc = subprocess.Popen(
+                ["bash", str(SERVE)],
+                cwd=REPO,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                text=True,
+                start_new_session=True,  # own process group: teardown can reach every child
+            )
+            try:
+                ready = _wait_ready(proc)
+                if ready is None:
+                    stderr.flush()
+                    pytest.fail("serve.sh did not become ready:\n" + (run_dir / "serve-stderr.log").read_text()[-3000:])
+                app_ports = [app_port + i for i in range(REPLICAS)]
+                yield Stack(f"http://127.0.0.1:{port}/", port, app_ports, run_dir, proc)
+            finally:
+                _stop_stack(proc, run_dir)
+    finally:
+        if os.environ.get("DEPLOY_KEEP_RUN_DIR"):
+            print(f"run dir kept: {run_dir}")
+        else:
+            shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def _wait_ready(proc: subprocess.Popen) -> str | None:
+    """The SERVE_READY line serve.sh prints once every process answers, or None on exit or timeout."""
     lines: queue.Queue[str | None] = queue.Queue()
 
     def pump():
@@ -175,45 +192,31 @@ def stack():
         lines.put(None)
 
     threading.Thread(target=pump, daemon=True).start()
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        ready = None
-        while ready is None and time.monotonic() < deadline:
-            try:
-                line = lines.get(timeout=1)
-            except queue.Empty:
-                continue
-            if line is None:
-                break
-            if line.startswith("SERVE_READY "):
-                ready = line
-        if ready is None:
-            stderr.flush()
-            pytest.fail(
-                "serve.sh did not become ready:\n"
-                + (run_dir / "serve-stderr.log").read_text()[-3000:]
-            )
-        app_ports = [app_port + i for i in range(REPLICAS)]
-        yield Stack(f"http://127.0.0.1:{port}/", port, app_ports, run_dir, proc)
-    finally:
-        # serve.sh traps TERM and stops nginx and the app processes; then make sure.
-        with contextlib.suppress(ProcessLookupError):
-            proc.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
         try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            pass
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=5)
-        for pidfile in [*run_dir.glob("app-*.pid"), run_dir / "nginx.pid"]:
-            with contextlib.suppress(Exception):
-                os.kill(int(pidfile.read_text().strip()), signal.SIGKILL)
-        stderr.close()
-        if os.environ.get("DEPLOY_KEEP_RUN_DIR"):
-            print(f"run dir kept: {run_dir}")
-        else:
-            shutil.rmtree(run_dir, ignore_errors=True)
+            line = lines.get(timeout=1)
+        except queue.Empty:
+            continue
+        if line is None:
+            return None
+        if line.startswith("SERVE_READY "):
+            return line
+    return None
+
+
+def _stop_stack(proc: subprocess.Popen, run_dir: Path) -> None:
+    # serve.sh traps TERM and stops nginx and the app processes; then make sure.
+    with contextlib.suppress(ProcessLookupError):
+        proc.send_signal(signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=20)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=5)
+    for pidfile in [*run_dir.glob("app-*.pid"), run_dir / "nginx.pid"]:
+        with contextlib.suppress(Exception):
+            os.kill(int(pidfile.read_text().strip()), signal.SIGKILL)
 
 
 # ---------------------------------------------------------------- plain HTTP checks
@@ -221,9 +224,7 @@ def stack():
 
 def _get(stack: Stack, path: str, headers: dict | None = None, source: str | None = None):
     """GET through the proxy; returns (status, headers as a list of (lower name, value), body)."""
-    conn = http.client.HTTPConnection(
-        "127.0.0.1", stack.port, timeout=10, source_address=(source, 0) if source else None
-    )
+    conn = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=10, source_address=(source, 0) if source else None)
     try:
         conn.request("GET", path, headers=headers or {})
         resp = conn.getresponse()
@@ -319,8 +320,11 @@ def test_gzip_for_text_assets(stack, capsys):
     # Immutable bundles come from nginx's cache after the first request.
     hits = [e for e in stack.access_log() if e["path"] == asset and e["cache"] == "HIT"]
     assert hits and all(e["up"] == "-" for e in hits), stack.access_log()[-5:]
-    figure(capsys, f"gzip: {asset} {len(raw)} -> {len(body)} bytes ({len(body) / len(raw):.0%}); "
-           f"HTML gzipped too; static bundle served from the nginx cache ({len(hits)} HITs)")
+    figure(
+        capsys,
+        f"gzip: {asset} {len(raw)} -> {len(body)} bytes ({len(body) / len(raw):.0%}); "
+        f"HTML gzipped too; static bundle served from the nginx cache ({len(hits)} HITs)",
+    )
 
 
 def _upgrade(
@@ -331,9 +335,7 @@ def _upgrade(
     host: str | None = None,
 ) -> str:
     """Raw websocket handshake to /_stcore/stream; returns the status line."""
-    sock = socket.create_connection(
-        ("127.0.0.1", stack.port), timeout=10, source_address=(source, 0) if source else None
-    )
+    sock = socket.create_connection(("127.0.0.1", stack.port), timeout=10, source_address=(source, 0) if source else None)
     key = "dGhlIHNhbXBsZSBub25jZQ=="
     lines = [
         "GET /_stcore/stream HTTP/1.1",
@@ -377,7 +379,7 @@ def test_websocket_upgrades_through_proxy(stack, capsys):
         try:
             chunk = held[0].recv(1)
             assert chunk != b"", "proxy closed the websocket"
-        except socket.timeout:
+        except TimeoutError:
             pass
         # Host is forwarded with its port, so Streamlit's same-origin check passes; a
         # cross-site page is refused.
@@ -407,9 +409,7 @@ def test_rate_and_connection_limits(stack, capsys):
             statuses.append(resp.status)
             if resp.getheader("connection", "").lower() == "close":
                 conn.close()
-                conn = http.client.HTTPConnection(
-                    "127.0.0.1", stack.port, timeout=10, source_address=("127.0.0.2", 0)
-                )
+                conn = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=10, source_address=("127.0.0.2", 0))
     finally:
         conn.close()
     ok, limited = statuses.count(200), statuses.count(429)
@@ -539,9 +539,13 @@ def test_browser_pages_render_without_csp_violations(stack, browser, capsys):
                 + f", h1 {heading[:40]!r})"
             )
             page.screenshot(path=str(ARTIFACTS / f"page-{i}.png"))
-        figure(capsys, f"csp: {len(urls)} pages through the proxy, all drawn in "
-               f"{time.monotonic() - t0:.1f} s: " + "; ".join(report)
-               + f"; CSP violations: {len(violations)} (screenshots: artifacts/deploy/page-*.png)")
+        figure(
+            capsys,
+            f"csp: {len(urls)} pages through the proxy, all drawn in "
+            f"{time.monotonic() - t0:.1f} s: "
+            + "; ".join(report)
+            + f"; CSP violations: {len(violations)} (screenshots: artifacts/deploy/page-*.png)",
+        )
         assert not violations, "CSP violations:\n" + "\n".join(violations)
     finally:
         for ctx in contexts:
@@ -698,8 +702,9 @@ def test_failover_when_an_app_process_dies(stack, browser, capsys):
         # No request of the pinned browser failed after the kill (nginx retried instead).
         # (The old websocket to the dead process is logged when it breaks: 101, not an error.)
         failed = [e for e in after if e["status"].startswith("5")]
-        new_ws = [e for e in after if e["path"].endswith("/_stcore/stream") and e["status"] == "101"
-                  and final(e) == survivor_addr]
+        new_ws = [
+            e for e in after if e["path"].endswith("/_stcore/stream") and e["status"] == "101" and final(e) == survivor_addr
+        ]
         retried = [e for e in stack.access_log()[mark:] if "," in e["up"]]
         figure(
             capsys,

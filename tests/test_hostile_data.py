@@ -28,6 +28,7 @@ byte-for-byte unchanged afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 import time
@@ -76,8 +77,17 @@ def browser():
 def test_fixture_carries_enough_payloads_in_displayed_columns(hostile):
     assert len(hostile.payloads) >= MIN_PAYLOADS
     assert all(hostile.placements.get(m) for m in hostile.payloads), "every payload is written somewhere"
-    for column in ("sources.csv:title", "sources.csv:publisher", "financing.csv:financier", "financing.csv:selection_note",
-                   "entities.csv:short_name", "places.csv:name", "milestones.csv:title", "kpis.csv:label", "financing.csv:note"):
+    for column in (
+        "sources.csv:title",
+        "sources.csv:publisher",
+        "financing.csv:financier",
+        "financing.csv:selection_note",
+        "entities.csv:short_name",
+        "places.csv:name",
+        "milestones.csv:title",
+        "kpis.csv:label",
+        "financing.csv:note",
+    ):
         assert column in hostile.columns
     assert any(len(p) >= 10_000 for p in hostile.payloads.values())
 
@@ -101,10 +111,8 @@ def test_hostile_text_never_reaches_markdown_in_apptest(hostile, monkeypatch):
 def _exercise(page) -> int:
     """Open the chart table views and hover a sample of chart points; return points hovered."""
     for summary in page.locator('[data-testid="stExpander"] summary').all()[:12]:
-        try:
+        with contextlib.suppress(Exception):  # an expander hidden by layout is not a failure
             summary.click(timeout=3000)
-        except Exception:  # noqa: BLE001 - an expander hidden by layout is not a failure
-            pass
     points = page.locator(".js-plotly-plot .point, .js-plotly-plot .scatterlayer path.point")
     n = points.count()
     hovered = 0
@@ -128,7 +136,10 @@ def test_hostile_text_stays_inert_text_in_the_browser(hostile_app, hostile, brow
         page = ctx.new_page()
         watch = PageWatch().attach(page)
         frames: list[bytes] = []
-        page.on("websocket", lambda ws: ws.on("framereceived", lambda data: frames.append(data if isinstance(data, bytes) else data.encode())))
+        page.on(
+            "websocket",
+            lambda ws: ws.on("framereceived", lambda data: frames.append(data if isinstance(data, bytes) else data.encode())),
+        )
         started = time.monotonic()
         page.goto(page_url(hostile_app.url, name), wait_until="domcontentloaded")
         wait_drawn(page, timeout_ms=180000)
@@ -154,8 +165,10 @@ def test_hostile_text_stays_inert_text_in_the_browser(hostile_app, hostile, brow
         in_figures = set(MARKER_RE.findall(" ".join(figures)))
         delivered = {m.decode() for f in frames for m in re.findall(rb"ZQ\d{3}", f)}
         RENDERED[name] = {"dom": visible, "figures": in_figures, "delivered": delivered}
-        print(f"HOSTILE-DATA-FIGURES page={name} payloads_in_page_text={len(visible)} payloads_in_chart_data={len(in_figures)} "
-              f"rendered={len(visible | in_figures)} delivered={len(delivered)} hovered={hovered} seconds={seconds:.0f}")
+        print(
+            f"HOSTILE-DATA-FIGURES page={name} payloads_in_page_text={len(visible)} payloads_in_chart_data={len(in_figures)} "
+            f"rendered={len(visible | in_figures)} delivered={len(delivered)} hovered={hovered} seconds={seconds:.0f}"
+        )
 
         assert exceptions_on_page(page) == [], f"{name}: exception element"
         assert watch.dialogs == [], f"{name}: a dialog opened: {watch.dialogs}"
@@ -164,14 +177,24 @@ def test_hostile_text_stays_inert_text_in_the_browser(hostile_app, hostile, brow
         assert watch.external_requests == [], f"{name}: requests left the machine: {watch.external_requests[:10]}"
         assert watch.page_errors == [], f"{name}: page errors: {watch.page_errors[:5]}"
         assert watch.console_errors == [] and watch.failed_responses == [], watch.problems()
-        assert templated == [], f"{name}: dataset text inside a Plotly template (a '%{{...}}' in the data would be evaluated): {templated[:4]}"
+        assert templated == [], (
+            f"{name}: dataset text inside a Plotly template (a '%{{...}}' in the data would be evaluated): {templated[:4]}"
+        )
 
         flat = _norm(text)
         if DOLLAR_MARKER in visible:
             assert _norm(f"{DOLLAR_TEXT} {DOLLAR_MARKER}") in flat, f"{name}: '{DOLLAR_TEXT}' is not shown verbatim"
         if DOLLAR_MARKER in in_figures:
-            assert f"{DOLLAR_TEXT} {DOLLAR_MARKER}" in html.unescape(" ".join(figures)), f"{name}: chart text garbles '{DOLLAR_TEXT}'"
-        leaked = sorted({e for e in ("&quot;", "&#34;", "&#x27;", "&#39;", "&#36;", "&amp;amp;") if e in text and e not in "".join(hostile.payloads.values())})
+            assert f"{DOLLAR_TEXT} {DOLLAR_MARKER}" in html.unescape(" ".join(figures)), (
+                f"{name}: chart text garbles '{DOLLAR_TEXT}'"
+            )
+        leaked = sorted(
+            {
+                e
+                for e in ("&quot;", "&#34;", "&#x27;", "&#39;", "&#36;", "&amp;amp;")
+                if e in text and e not in "".join(hostile.payloads.values())
+            }
+        )
         assert leaked == [], f"{name}: HTML entities shown as text (double escaping): {leaked}"
         # A payload whose marker is shown must be shown as written: the 25 characters before the
         # marker (tags, Markdown, LaTeX ...) appear literally, not interpreted. Apostrophes are
@@ -196,8 +219,10 @@ def test_payloads_rendered_across_pages(hostile):
     rendered = set().union(*(r["dom"] | r["figures"] for r in RENDERED.values()))
     delivered = set().union(*(r["delivered"] for r in RENDERED.values()))
     dollar_pages = [p for p, r in RENDERED.items() if DOLLAR_MARKER in r["dom"]]
-    print(f"HOSTILE-DATA-FIGURES total payloads={len(hostile.payloads)} rendered_somewhere={len(rendered)} delivered_somewhere={len(delivered)} "
-          f"dollar_text_shown_on={dollar_pages}")
+    print(
+        f"HOSTILE-DATA-FIGURES total payloads={len(hostile.payloads)} rendered_somewhere={len(rendered)} delivered_somewhere={len(delivered)} "
+        f"dollar_text_shown_on={dollar_pages}"
+    )
     assert len(rendered) >= MIN_PAYLOADS, f"only {len(rendered)} payloads were rendered"
     assert dollar_pages, f"'{DOLLAR_TEXT}' was never shown as page text"
 
@@ -219,7 +244,9 @@ def test_broken_data_gives_an_error_page_in_apptest(kind, tmp_path, monkeypatch)
     assert not at.exception
     assert at.title[0].value == "The dashboard's data did not pass its checks"
     failures = at.dataframe[0].value
-    assert any(f == file and rule in r for f, r in zip(failures["file"], failures["rule"], strict=True)), failures.to_string()[:2000]
+    assert any(f == file and rule in r for f, r in zip(failures["file"], failures["rule"], strict=True)), failures.to_string()[
+        :2000
+    ]
     assert len(at.get("plotly_chart")) == 0
     assert tree_hashes(folder) == before, "the app changed the data folder"
 
