@@ -10,11 +10,6 @@ from rekodiq import ui
 
 st.set_page_config(page_title="Reko Diq finance tracker", layout="wide")
 
-status = ui.data_status()
-if not status.ok:
-    ui.render_error_page(status.report)
-    st.stop()
-
 PAGES = [
     st.Page("pages/overview.py", title="Overview", url_path="overview", default=True),
     st.Page("pages/map.py", title="Balochistan map", url_path="map"),
@@ -24,6 +19,15 @@ PAGES = [
     st.Page("pages/peers.py", title="Peer deals", url_path="peers"),
     st.Page("pages/sources.py", title="Sources and method", url_path="sources"),
 ]
+
+status = ui.data_status()
+if not status.ok:
+    # st.navigation is still called (menu hidden, no page run): it ends Streamlit's legacy pages/
+    # mode, which would otherwise list the pages/ scripts beside the error for the first visitor
+    # of a fresh process, and it keeps every page URL valid (no "page not found").
+    st.navigation(PAGES, position="hidden")
+    ui.render_error_page(status.report)
+    st.stop()
 
 page = st.navigation(PAGES)
 ui.sidebar_filters()

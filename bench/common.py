@@ -216,7 +216,7 @@ def _stop(proc: subprocess.Popen, log_file, *, grace_s: float) -> None:
 
 
 class AppServer:
-    """One dashboard process (``streamlit run app.py``) on 127.0.0.1."""
+    """One dashboard process (``streamlit run server.py``: app.py plus the HTTP routes) on 127.0.0.1."""
 
     _live: list[AppServer] = []
 
@@ -232,7 +232,7 @@ class AppServer:
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "app.py"),
+            str(ROOT / "server.py"),
             "--server.port",
             str(self.port),
             "--server.headless",

@@ -1,5 +1,7 @@
 """Funding: who lends how much, the capital stack, the disputed figures, the claims ledger."""
 
+import datetime as dt
+
 import streamlit as st
 
 from rekodiq import ui, views
@@ -28,4 +30,5 @@ st.subheader("Where sources disagree")
 ui.chart_block(ctx, "disputed-figures", ui.view(ctx, views.funding.disputed, filters))
 
 st.subheader("Claims ledger")
-ui.table_block(ctx, "claims-ledger", ui.view(ctx, views.funding.ledger, filters))
+min_health = ui.min_health_choice(key="funding_health")
+ui.table_block(ctx, "claims-ledger", ui.view(ctx, views.funding.ledger, filters, dt.date.today(), min_health=min_health))

@@ -23,7 +23,7 @@ for row_start in (0, 3):
     for column, (label, tile) in zip(st.columns(3), tiles[row_start : row_start + 3], strict=True):
         with column:
             st.metric(label, tile.value, border=True)
-            st.text(f"as of {tile.as_of.isoformat() if tile.as_of else 'n/a'} · {tile.source_label}")
+            st.text(f"{tile.dates_text()} · {tile.source_label}")
             if tile.source_url:
                 st.link_button("Source", tile.source_url, key=f"ov_src_{tile.key}")
             with st.expander("Other figures and history"):

@@ -1,5 +1,7 @@
 """Peer deals: the critical-minerals financing around Reko Diq (JBIC, EXIM, DFC, Manara ...)."""
 
+import datetime as dt
+
 import streamlit as st
 
 from rekodiq import ui, views
@@ -67,7 +69,7 @@ hosts = tuple(st.session_state[K_HOST])
 ui.sync_url(HOST_PARAM, list(hosts))
 ui.sync_url(RD_PARAM, ["1"] if include_rd else [])
 
-ledger = ui.view(ctx, views.peers.ledger, filters, hosts, include_rd)
+ledger = ui.view(ctx, views.peers.ledger, filters, hosts, include_rd, dt.date.today())
 if ledger.table.empty:
     st.info(
         "No peer deal matches these filters. "
@@ -99,4 +101,7 @@ else:
     ui.table_block(ctx, "peer-programmes", programmes, column_config=AMOUNT_COLUMNS)
 
 st.subheader("Peer deals ledger")
+min_health = ui.min_health_choice(key="peers_health")
+if min_health:
+    ledger = ui.view(ctx, views.peers.ledger, filters, hosts, include_rd, dt.date.today(), min_health=min_health)
 ui.table_block(ctx, "peer-deals", ledger)

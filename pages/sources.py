@@ -72,7 +72,23 @@ ui.table_block(ctx, "claim-versions", ui.view(ctx, views.sources.claim_versions)
 st.subheader("Headline figures with more than one version")
 ui.table_block(ctx, "kpi-versions", ui.view(ctx, views.sources.kpi_versions))
 
-# 5/ STATUS LADDER
+# 5/ HOW CURRENT THE DATA IS, AND RECORD HEALTH
+st.header("How current the data is")
+st.text(
+    "Every row that states a figure or a date carries last_checked: the day its figure was last verified against its "
+    "sources. Each chart and table says the latest status date of the rows it draws and when they were last checked."
+)
+st.subheader("Checked for this release")
+ui.table_block(ctx, "checked-in-release", ui.view(ctx, views.sources.checked_in_release))
+st.subheader("Record health")
+st.text(
+    "Each claim has a record health score from 0 to 100, shown in the claims ledgers with its parts: how many independent "
+    "texts report it, the best grade among them, whether an official or primary source is present, and how long ago it "
+    "was last checked. A low score does not mean a claim is wrong; it means it rests on less, or older, evidence."
+)
+ui.table_block(ctx, "health-method", ui.view(ctx, views.sources.health_method))
+
+# 6/ STATUS LADDER
 st.header("The status ladder")
 st.markdown(
     "Every claim carries the latest status seen, on a ladder from least to most certain: "
@@ -94,7 +110,7 @@ ui.table_block(
     },
 )
 
-# 6/ METHOD
+# 7/ METHOD
 st.header("Method")
 st.markdown(
     "- **Each row is a claim, not a fact.** A claim is one reported statement (who, how much, what status, when), "
@@ -112,7 +128,7 @@ st.markdown(
     "- **Downloads** contain exactly the rows on screen, with their sources, the data version and a permalink."
 )
 
-# 7/ DATA FILES
+# 8/ DATA FILES
 st.header("Data files")
 st.subheader("Rows per file")
 with st.columns([3, 2])[0]:

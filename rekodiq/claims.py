@@ -40,6 +40,7 @@ LEDGER_COLUMNS = [
     "amount_kind",
     "status",
     "status_date",
+    "last_checked",
     "counts_in_totals",
     "supersedes",
     "part_of",
@@ -264,6 +265,7 @@ def claims_table(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """The filtered claims ledger as shown on the funding and peer pages."""
     out = with_sources(claims[LEDGER_COLUMNS], sources)
     out["status_date"] = out["status_date"].dt.date
+    out["last_checked"] = out["last_checked"].dt.date
     return out.sort_values(["project", "status_date", "claim_id"], ascending=[True, False, True]).reset_index(drop=True)
 
 

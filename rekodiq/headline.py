@@ -14,7 +14,7 @@ import pandas as pd
 from rekodiq import claims, ownership
 from rekodiq.data import Dataset
 from rekodiq.format import plain_dates, usd_m
-from rekodiq.sources import first_source, source_lookup, with_sources
+from rekodiq.sources import best_source, source_lookup, with_sources
 from rekodiq.vocabulary import APPROVED_FROM, DEBT_INSTRUMENTS, REKO_DIQ, status_rank
 
 KPI_COLUMNS = [
@@ -39,10 +39,21 @@ class Tile:
     source_url: str
     source_label: str
     alternatives: pd.DataFrame
+    last_checked: dt.date | None = None  # the oldest last_checked of the rows the tile draws
+
+    def dates_text(self) -> str:
+        """ "as of 2025-09-18 · checked 2026-11-27", the dates a reader needs to judge the figure."""
+        as_of = self.as_of.isoformat() if self.as_of else "n/a"
+        checked = f" · checked {self.last_checked.isoformat()}" if self.last_checked else ""
+        return f"as of {as_of}{checked}"
+
+
+def _checked(rows: pd.DataFrame) -> dt.date | None:
+    return _date(rows["last_checked"].min()) if len(rows) else None
 
 
 def _source(data: Dataset, source_ids: str) -> tuple[str, str]:
-    return first_source(source_ids, source_lookup(data.sources))
+    return best_source(source_ids, source_lookup(data.sources))
 
 
 def _date(value: object) -> dt.date | None:
@@ -69,6 +80,7 @@ def kpi_tile(data: Dataset, kpi: str) -> Tile:
         url,
         label,
         alternatives.sort_values("preferred", ascending=False).reset_index(drop=True),
+        _date(best["last_checked"]),
     )
 
 
@@ -90,7 +102,7 @@ def approved_debt_tile(data: Dataset) -> Tile:
     cols = ["claim_id", "financier", "instrument", "amount_usd", "status", "status_date", "source_ids"]
     table = plain_dates(with_sources(firm[cols], data.sources), "status_date")
     as_of = _date(latest["status_date"]) if latest is not None else None
-    return Tile("debt-approved", usd_m(claims.counted_debt(approved)), as_of, url, label, table)
+    return Tile("debt-approved", usd_m(claims.counted_debt(approved)), as_of, url, label, table, _checked(firm))
 
 
 def _target_value(milestone_key: str, latest: pd.Series) -> str:
@@ -117,6 +129,7 @@ def target_tile(data: Dataset, milestone_key: str) -> Tile:
         url,
         label,
         history.iloc[::-1].reset_index(drop=True),
+        _date(latest["last_checked"]),
     )
 
 
@@ -128,4 +141,5 @@ def ownership_tile(data: Dataset, when: dt.date) -> Tile:
     newest = stakes.sort_values("valid_from").iloc[-1]
     url, label = _source(data, newest["source_ids"])
     table = plain_dates(stakes.drop(columns=["valid_to", "status", "note"]), "valid_from")
-    return Tile("ownership", value, _date(newest["valid_from"]), url, label, with_sources(table, data.sources))
+    checked = _checked(data.ownership[data.ownership["stake_id"].isin(stakes["stake_id"])])
+    return Tile("ownership", value, _date(newest["valid_from"]), url, label, with_sources(table, data.sources), checked)

@@ -7,6 +7,7 @@ make up the legal split; proposed and rumoured stakes are listed apart and never
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 
 import pandas as pd
 
@@ -48,12 +49,24 @@ def ownership_at(
         & (ownership["valid_from"] <= day)
         & (ownership["valid_to"].isna() | (ownership["valid_to"] > day))
     ].copy()
+    live["stake_pct"] = exact_stakes(live)
     names = _names(entities)
     country = dict(zip(entities["entity_id"], entities["country"], strict=True))
     live["holder"] = live["holder_id"].map(names)
     live["vehicle"] = live["vehicle_id"].map(names).fillna("held directly")
     live["side"] = ["Pakistan" if country.get(h) == PAKISTAN else names.get(h, h) for h in live["holder_id"]]
     return live[STAKE_COLUMNS].sort_values(["side", "stake_pct"], ascending=[True, False]).reset_index(drop=True)
+
+
+def exact_stakes(stakes: pd.DataFrame) -> pd.Series:
+    """Each stake in percentage points, from ``stake_fraction`` where the legal split is a fraction (25/3)."""
+    if "stake_fraction" not in stakes:
+        return stakes["stake_pct"]
+    exact = [
+        float(Fraction(f)) if isinstance(f, str) and f else pct
+        for f, pct in zip(stakes["stake_fraction"], stakes["stake_pct"], strict=True)
+    ]
+    return pd.Series(exact, index=stakes.index, dtype="float64")
 
 
 def funded_equity_shares(stakes: pd.DataFrame) -> pd.DataFrame:

@@ -63,6 +63,13 @@ def first_source(source_ids: object, lookup: dict[str, tuple[str, str, str]]) ->
     return (lookup[first][0], _label(lookup[first])) if first else ("", "")
 
 
+def best_source(source_ids: object, lookup: dict[str, tuple[str, str, str]]) -> tuple[str, str]:
+    """(url, "publisher (grade)") of the best-graded known source in ``source_ids`` (first on a tie)."""
+    known = [s for s in split_ids(source_ids) if s in lookup]
+    best = min(known, key=lambda s: lookup[s][2], default=None)  # "A" < "B" < "C"; min keeps the first of equals
+    return (lookup[best][0], _label(lookup[best])) if best else ("", "")
+
+
 def source_labels(source_ids: Iterable[object], sources: pd.DataFrame) -> list[str]:
     """ "publisher (grade)" of each row's first source (for hover cards)."""
     lookup = source_lookup(sources)

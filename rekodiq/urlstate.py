@@ -32,7 +32,8 @@ PASSTHROUGH_KEYS = ("embed", "embed_options")
 # The peer page's host-country filter (``?host=CHL&host=PER``) and whether Reko Diq's own
 # claims are added (``?rd=1``).
 HOST_PARAM, RD_PARAM = "host", "rd"
-PAGE_KEYS = ("view", "stack", HOST_PARAM, RD_PARAM)
+HEALTH_PARAM = "health"  # the ledgers' minimum record health
+PAGE_KEYS = ("view", "stack", HOST_PARAM, RD_PARAM, HEALTH_PARAM)
 
 MAX_VALUES_PER_KEY = 50
 MAX_VALUE_CHARS = 200

@@ -18,12 +18,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import pandas as pd
 import pandera.pandas as pa
-
-# Ownership stakes in force must add up to 100 % within this many percentage points.
-STAKE_SUM_TOLERANCE = 0.01
 
 
 @dataclass(frozen=True)
@@ -235,96 +233,77 @@ def _follow_chain(start: str, links: Mapping[str, str]) -> bool:
     return False
 
 
+FINANCING = "financing.csv"
+
+
 def _financing_failures(fin: pd.DataFrame) -> list[Failure]:
-    file = "financing.csv"
+    """Cross-row rules of the claims ledger: links, counting, and per-row plausibility."""
+    return _link_failures(fin) + _group_failures(fin) + [f for i, row in _rows(fin) for f in _claim_row_failures(i, row)]
+
+
+def _rows(fin: pd.DataFrame):
+    return enumerate(fin.itertuples(index=False), start=1)
+
+
+def _link_failures(fin: pd.DataFrame) -> list[Failure]:
+    """supersedes has no cycles; superseded claims never count; an aggregate and its parts never both count."""
     failures = []
     row_of = {cid: i for i, cid in enumerate(fin["claim_id"], start=1)}
     counts = fin["counts_in_totals"] == "true"
-    supersedes = dict(zip(fin["claim_id"], fin["supersedes"], strict=True))
-    supersedes = {k: v for k, v in supersedes.items() if isinstance(v, str)}
-    superseded = set(supersedes.values())
+    supersedes = {k: v for k, v in zip(fin["claim_id"], fin["supersedes"], strict=True) if isinstance(v, str)}
     part_of = {k: v for k, v in zip(fin["claim_id"], fin["part_of"], strict=True) if isinstance(v, str)}
-
     for cid, target in supersedes.items():
         if _follow_chain(cid, supersedes):
-            failures.append(
-                Failure(file, row_of[cid], "supersedes", "supersedes has no cycles", f"{cid} -> {target} leads back to {cid}")
-            )
-    for cid in superseded & set(fin.loc[counts, "claim_id"]):
-        failures.append(
-            Failure(
-                file,
-                row_of[cid],
-                "counts_in_totals",
-                "a superseded claim never counts",
-                f"{cid} is superseded but counts in totals",
-            )
-        )
+            message = f"{cid} -> {target} leads back to {cid}"
+            failures.append(Failure(FINANCING, row_of[cid], "supersedes", "supersedes has no cycles", message))
+    for cid in set(supersedes.values()) & set(fin.loc[counts, "claim_id"]):
+        message = f"{cid} is superseded but counts in totals"
+        failures.append(Failure(FINANCING, row_of[cid], "counts_in_totals", "a superseded claim never counts", message))
     for cid, parent in part_of.items():
         if parent in row_of and counts.iloc[row_of[parent] - 1] and counts.iloc[row_of[cid] - 1]:
-            failures.append(
-                Failure(
-                    file,
-                    row_of[cid],
-                    "counts_in_totals",
-                    "an aggregate and its parts never both count",
-                    f"{cid} and its aggregate {parent} both count",
-                )
-            )
+            rule, message = "an aggregate and its parts never both count", f"{cid} and its aggregate {parent} both count"
+            failures.append(Failure(FINANCING, row_of[cid], "counts_in_totals", rule, message))
+    return failures
 
-    # Exactly one version of each claim group counts: one row, or the parts of one aggregate.
+
+def _group_failures(fin: pd.DataFrame) -> list[Failure]:
+    """Exactly one version of each claim group counts: one row, or the parts of one aggregate."""
+    failures, rule = [], "one version per claim group counts"
+    part_of = {k: v for k, v in zip(fin["claim_id"], fin["part_of"], strict=True) if isinstance(v, str)}
     for group, rows in fin.groupby("claim_group", sort=False):
         counted = rows[rows["counts_in_totals"] == "true"]
         if counted.empty:
-            failures.append(
-                Failure(
-                    file,
-                    int(rows.index[0]) + 1,
-                    "counts_in_totals",
-                    "one version per claim group counts",
-                    f"no version of group {group!r} counts in totals",
-                )
-            )
+            message = f"no version of group {group!r} counts in totals"
+            failures.append(Failure(FINANCING, int(rows.index[0]) + 1, "counts_in_totals", rule, message))
             continue
         parents = {part_of.get(cid) for cid in counted["claim_id"]}
         if len(counted) > 1 and (len(parents) != 1 or None in parents):
-            for idx in counted.index:
-                failures.append(
-                    Failure(
-                        file,
-                        int(idx) + 1,
-                        "counts_in_totals",
-                        "one version per claim group counts",
-                        f"group {group!r} has {len(counted)} counted rows that are not the parts of one aggregate",
-                    )
-                )
+            message = f"group {group!r} has {len(counted)} counted rows that are not the parts of one aggregate"
+            failures += [Failure(FINANCING, int(idx) + 1, "counts_in_totals", rule, message) for idx in counted.index]
+    return failures
 
-    for i, row in enumerate(fin.itertuples(index=False), start=1):
-        if isinstance(row.amount_reported, str) and not isinstance(row.currency, str):
-            failures.append(
-                Failure(file, i, "currency", "an amount has a currency", "amount_reported is given without a currency")
-            )
-        if (
-            isinstance(row.amount_usd, str)
-            and isinstance(row.amount_usd_high, str)
-            and _is_number(row.amount_usd)
-            and _is_number(row.amount_usd_high)
-        ) and float(row.amount_usd_high) < float(row.amount_usd):
-            failures.append(Failure(file, i, "amount_usd_high", "range is ordered", "amount_usd_high is below amount_usd"))
-        if (
-            row.counts_in_totals == "true"
-            and row.amount_kind != "not stated"
-            and not isinstance(row.amount_usd, str)
-            and row.currency == "USD"
-        ):
-            failures.append(Failure(file, i, "amount_usd", "a counted USD claim has a USD amount", "amount_usd is missing"))
-        if isinstance(row.announced_date, str) and _is_iso_date(row.announced_date) and _is_iso_date(str(row.status_date)):
-            if row.status_date < row.announced_date:
-                failures.append(Failure(file, i, "status_date", "dates are plausible", "status_date is before announced_date"))
-        if row.supersedes == row.claim_id or row.part_of == row.claim_id:
-            failures.append(
-                Failure(file, i, "supersedes", "a claim does not refer to itself", f"{row.claim_id} refers to itself")
-            )
+
+def _numbers(*cells: object) -> bool:
+    return all(isinstance(cell, str) and _is_number(cell) for cell in cells)
+
+
+def _claim_row_failures(i: int, row) -> list[Failure]:
+    """Rules within one claim: currency, ordered range, counted amount, date order, no self-reference."""
+    failures = []
+    if isinstance(row.amount_reported, str) and not isinstance(row.currency, str):
+        message = "amount_reported is given without a currency"
+        failures.append(Failure(FINANCING, i, "currency", "an amount has a currency", message))
+    if _numbers(row.amount_usd, row.amount_usd_high) and float(row.amount_usd_high) < float(row.amount_usd):
+        failures.append(Failure(FINANCING, i, "amount_usd_high", "range is ordered", "amount_usd_high is below amount_usd"))
+    counted_usd = row.counts_in_totals == "true" and row.currency == "USD" and row.amount_kind != "not stated"
+    if counted_usd and not isinstance(row.amount_usd, str):
+        failures.append(Failure(FINANCING, i, "amount_usd", "a counted USD claim has a USD amount", "amount_usd is missing"))
+    announced, status = _parse_date(row.announced_date), _parse_date(str(row.status_date))
+    if announced and status and status < announced:
+        failures.append(Failure(FINANCING, i, "status_date", "dates are plausible", "status_date is before announced_date"))
+    if row.supersedes == row.claim_id or row.part_of == row.claim_id:
+        message = f"{row.claim_id} refers to itself"
+        failures.append(Failure(FINANCING, i, "supersedes", "a claim does not refer to itself", message))
     return failures
 
 
@@ -332,18 +311,59 @@ def _parse_date(text: object) -> dt.date | None:
     return dt.date.fromisoformat(text) if isinstance(text, str) and _is_iso_date(text) else None
 
 
-def _ownership_failures(own: pd.DataFrame, today: dt.date) -> list[Failure]:
-    file = "ownership.csv"
-    failures = []
-    stakes = []
+def _fraction(text: object) -> Fraction | None:
+    """``text`` as an exact fraction ("25/3", "8.3333"), or None when it is not one."""
+    if not isinstance(text, str):
+        return None
+    try:
+        return Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+def _exact_stake(row) -> Fraction | None:
+    """The stake as an exact fraction: stake_fraction when set, else stake_pct as written."""
+    fraction = getattr(row, "stake_fraction", None)  # optional column: older dictionaries lack it
+    if isinstance(fraction, str):
+        return _fraction(fraction)
+    return _fraction(row.stake_pct) if _is_number(str(row.stake_pct)) else None
+
+
+def _stake_fraction_failures(own: pd.DataFrame) -> list[Failure]:
+    """A stake_fraction is a real fraction, and stake_pct is that fraction rounded to 4 decimals."""
+    file, failures = "ownership.csv", []
+    if "stake_fraction" not in own:
+        return failures
     for i, row in enumerate(own.itertuples(index=False), start=1):
-        start, end = _parse_date(row.valid_from), _parse_date(row.valid_to)
-        if start and end and end <= start:
+        if not isinstance(row.stake_fraction, str):
+            continue
+        exact, pct = _fraction(row.stake_fraction), _fraction(row.stake_pct)
+        if exact is None:
             failures.append(
-                Failure(file, i, "valid_to", "valid_to is after valid_from", f"{row.valid_to} is not after {row.valid_from}")
+                Failure(
+                    file, i, "stake_fraction", "stake_fraction is a fraction", f"{row.stake_fraction!r} has a zero denominator"
+                )
             )
-        if row.status == "in force" and start and _is_number(str(row.stake_pct)):
-            stakes.append((i, start, end, float(row.stake_pct)))
+        elif pct is not None and round(exact, 4) != pct:
+            failures.append(
+                Failure(
+                    file,
+                    i,
+                    "stake_pct",
+                    "stake_pct equals stake_fraction rounded to 4 decimals",
+                    f"{row.stake_fraction} rounds to {float(round(exact, 4)):.4f}, not {row.stake_pct}",
+                )
+            )
+    return failures
+
+
+def _stake_sum_failures(own: pd.DataFrame, today: dt.date) -> list[Failure]:
+    """Stakes in force sum to exactly 100 on every boundary date (exact fractions, no tolerance)."""
+    file, failures, stakes = "ownership.csv", [], []
+    for i, row in enumerate(own.itertuples(index=False), start=1):
+        start, end, exact = _parse_date(row.valid_from), _parse_date(row.valid_to), _exact_stake(row)
+        if row.status == "in force" and start and exact is not None:
+            stakes.append((i, start, end, exact))
     if not stakes:
         return failures
     # The split can only change on a boundary date, so checking every boundary covers every date.
@@ -351,8 +371,8 @@ def _ownership_failures(own: pd.DataFrame, today: dt.date) -> list[Failure]:
     boundaries = sorted({s[1] for s in stakes} | {s[2] for s in stakes if s[2]} | {today})
     for day in (d for d in boundaries if first <= d <= today):
         live = [s for s in stakes if s[1] <= day and (s[2] is None or day < s[2])]
-        total = sum(s[3] for s in live)
-        if abs(total - 100) > STAKE_SUM_TOLERANCE:
+        total = sum((s[3] for s in live), Fraction(0))
+        if total != 100:
             rows = ", ".join(str(s[0]) for s in live) or "none"
             for s in live or stakes[:1]:
                 failures.append(
@@ -361,8 +381,52 @@ def _ownership_failures(own: pd.DataFrame, today: dt.date) -> list[Failure]:
                         s[0],
                         "stake_pct",
                         "stakes in force sum to 100 %",
-                        f"on {day.isoformat()} stakes in force sum to {total:.4f} % (rows {rows})",
+                        f"on {day.isoformat()} stakes in force sum to {float(total):.6f} % (rows {rows})",
                     )
+                )
+    return failures
+
+
+def _ownership_failures(own: pd.DataFrame, today: dt.date) -> list[Failure]:
+    file = "ownership.csv"
+    failures = []
+    for i, row in enumerate(own.itertuples(index=False), start=1):
+        start, end = _parse_date(row.valid_from), _parse_date(row.valid_to)
+        if start and end and end <= start:
+            failures.append(
+                Failure(file, i, "valid_to", "valid_to is after valid_from", f"{row.valid_to} is not after {row.valid_from}")
+            )
+    return failures + _stake_fraction_failures(own) + _stake_sum_failures(own, today)
+
+
+def _freshness_failures(raw: Mapping[str, pd.DataFrame], today: dt.date) -> list[Failure]:
+    """last_checked is not before the newest publication date of the row's sources, nor after today."""
+    sources = raw.get("sources.csv")
+    if sources is None:
+        return []
+    published = dict(zip(sources["source_id"], sources["published"], strict=True))
+    failures = []
+    for file, frame in raw.items():
+        if "last_checked" not in frame or "source_ids" not in frame:
+            continue
+        for i, (checked, ids) in enumerate(zip(frame["last_checked"], frame["source_ids"], strict=True), start=1):
+            day = _parse_date(checked)
+            if day is None:
+                continue  # missing or malformed: already reported by the schema
+            dates = [d for d in (_parse_date(published.get(s)) for s in _ids(ids)) if d]
+            if dates and day < max(dates):
+                failures.append(
+                    Failure(
+                        file,
+                        i,
+                        "last_checked",
+                        "last_checked is not before its newest source",
+                        f"{checked} is before {max(dates).isoformat()}, the newest published date of its sources",
+                    )
+                )
+            if day > today:
+                failures.append(
+                    Failure(file, i, "last_checked", "last_checked is not after today", f"{checked} is after {today.isoformat()}")
                 )
     return failures
 
@@ -450,4 +514,6 @@ def validate_tables(
     if "kpis.csv" in schema_ok:
         report.failures.extend(_kpi_failures(raw["kpis.csv"]))
     report.failures.extend(_misc_failures({k: v for k, v in raw.items() if k in schema_ok}))
+    # Freshness is judged against the real calendar, not the release date passed as ``today``.
+    report.failures.extend(_freshness_failures({k: v for k, v in raw.items() if k in schema_ok}, dt.date.today()))
     return report

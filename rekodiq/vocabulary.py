@@ -143,6 +143,7 @@ MILESTONE_PROJECTS = {"reko-diq": (REKO_DIQ,), "peers": ("Context",), "all": (RE
 # Multilateral and pooled financiers carry these user-assigned codes (no home country).
 PSEUDO_COUNTRIES = {"XWB": "World Bank Group", "XAD": "Asian Development Bank", "XVA": "Several / unnamed"}
 COUNTRY_NAMES = {
+    "AGO": "Angola",
     "ARE": "United Arab Emirates",
     "ARG": "Argentina",
     "AUS": "Australia",
@@ -156,14 +157,19 @@ COUNTRY_NAMES = {
     "FIN": "Finland",
     "FRA": "France",
     "GBR": "United Kingdom",
+    "GRL": "Greenland",
     "IND": "India",
     "JPN": "Japan",
+    "KAZ": "Kazakhstan",
     "KOR": "South Korea",
+    "MDG": "Madagascar",
     "PAK": "Pakistan",
     "PER": "Peru",
     "SAU": "Saudi Arabia",
     "SWE": "Sweden",
+    "UKR": "Ukraine",
     "USA": "United States",
+    "UZB": "Uzbekistan",
     "ZMB": "Zambia",
     **PSEUDO_COUNTRIES,
 }
@@ -206,6 +212,9 @@ KPI_KEYS = (KPI_PHASE1_CAPEX, KPI_DEBT_TARGET, KPI_REQUIREMENT)
 # Milestones
 # --------------------------------------------------------------------------------------
 
+# Timeline rows, top to bottom. Security sits next to logistics: the incidents filed under it
+# concern the site and its transport corridor. Categories have no colour of their own (colour
+# and marker symbol encode the milestone status).
 MILESTONE_CATEGORIES = (
     "geology",
     "legal",
@@ -214,6 +223,7 @@ MILESTONE_CATEGORIES = (
     "finance",
     "construction",
     "logistics",
+    "security",
     "production",
     "diplomacy",
 )

@@ -13,7 +13,7 @@
 #                     address, e.g. 0.0.0.0:8080 to accept other machines
 #   SERVE_APP_PORT    port of the first app process (default 8601; the next ones follow)
 #   SERVE_RUN_DIR     logs, pid files, rendered nginx.conf (default <repo>/.run)
-#   SERVE_APP         Streamlit entry point (default app.py)
+#   SERVE_APP         Streamlit entry point (default server.py: the dashboard plus its HTTP routes)
 #   SERVE_PYTHON      Python with streamlit installed (default <repo>/.venv/bin/python)
 #   NGINX             nginx binary (default: nginx on PATH, else /usr/sbin/nginx)
 #   STREAMLIT_SERVER_COOKIE_SECRET  shared by all app processes; generated per run if unset
@@ -39,7 +39,7 @@ PORT="${SERVE_PORT:-8080}"
 LISTEN="${SERVE_LISTEN:-127.0.0.1:${PORT}}"
 APP_PORT="${SERVE_APP_PORT:-8601}"
 RUN_DIR="${SERVE_RUN_DIR:-${REPO}/.run}"
-APP="${SERVE_APP:-app.py}"
+APP="${SERVE_APP:-server.py}"
 RESTART="${SERVE_RESTART:-1}"
 HEALTH_TIMEOUT="${SERVE_HEALTH_TIMEOUT:-90}"
 if [[ -z "${SERVE_PYTHON:-}" ]]; then

@@ -1,6 +1,6 @@
 """Shared helpers for the browser tests: start the app on loopback, drive Debian's Chromium.
 
-* :func:`running_app` starts ``streamlit run app.py`` (the command every user types) on a
+* :func:`running_app` starts ``streamlit run server.py`` (app.py plus the HTTP routes) on a
   free 127.0.0.1 port, optionally with ``REKODIQ_DATA_DIR`` pointing at another
   data folder, waits for ``/_stcore/health`` and kills the process group it started on exit.
 * :func:`chromium` launches /usr/bin/chromium headless (no ``playwright install``).
@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
-APP = ROOT / "app.py"
+APP = ROOT / "server.py"
 ARTIFACTS = ROOT / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -1,6 +1,9 @@
-"""Ownership and timeline: shaping (rekodiq.ownership, rekodiq.milestones) and chart builders, on the real data and tiny frames.
+"""Ownership and timeline: shaping (rekodiq.ownership, rekodiq.milestones) and chart builders, on mini data and tiny frames.
 
-No Streamlit, no network. Figures are inspected through their traces and ``fig.to_json()``.
+Built on the frozen mini dataset (tests/fixtures/mini_data: the full ownership history, a few
+milestones and the financial-close and first-production targets as of release 1.0.0), so a data
+update never changes what these tests expect. No Streamlit, no network. Figures are inspected
+through their traces and ``fig.to_json()``.
 """
 
 from __future__ import annotations
@@ -20,10 +23,9 @@ from rekodiq.charts.ownership_history import build_ownership_history, label_leve
 from rekodiq.charts.slippage import build_slippage
 from rekodiq.charts.timeline import build_timeline, lanes
 from rekodiq.claims import filter_claims
-from rekodiq.data import load_dataset
 from rekodiq.filters import Filters
 from rekodiq.format import pct_text, target_text
-from rekodiq.vocabulary import DEFAULT_SLIPPAGE_KEYS, MILESTONE_SYMBOLS, STATUS_SYMBOLS
+from rekodiq.vocabulary import DEFAULT_SLIPPAGE_KEYS, MILESTONE_CATEGORIES, MILESTONE_SYMBOLS, STATUS_SYMBOLS
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 TODAY = dt.date(2026, 11, 22)
@@ -31,10 +33,8 @@ TS = pd.Timestamp
 
 
 @pytest.fixture(scope="module")
-def data():
-    result = load_dataset()
-    assert result.dataset is not None, result.report.as_frame()
-    return result.dataset
+def data(mini_dataset):
+    return mini_dataset
 
 
 @pytest.fixture(scope="module")
@@ -81,10 +81,10 @@ def test_pct_text():
 def test_split_today_is_the_2022_reconstitution(split_now):
     by_holder = split_now.groupby("holder")["stake_pct"].sum()
     assert by_holder["Barrick"] == 50
-    assert split_now["stake_pct"].sum() == pytest.approx(100, abs=0.01)
+    assert split_now["stake_pct"].sum() == pytest.approx(100, abs=1e-9)  # exact thirds (stake_fraction 25/3), not 3 x 8.3333
     pmpl = split_now[split_now["vehicle"] == "PMPL"]
     assert sorted(pmpl["holder"]) == ["GHPL", "OGDCL", "PPL"]
-    assert pmpl["stake_pct"].tolist() == pytest.approx([8.3333] * 3)
+    assert pmpl["stake_pct"].tolist() == pytest.approx([25 / 3] * 3, abs=1e-12)
     bmrl = split_now[split_now["vehicle"] == "BMRL"].iloc[0]
     assert (bmrl["stake_pct"], bmrl["basis"], bmrl["basis_label"]) == (15, "fully funded", "15 % fully funded")
     direct = split_now[(split_now["vehicle"] == "held directly") & (split_now["side"] == "Pakistan")].iloc[0]
@@ -136,7 +136,7 @@ def test_ownership_periods_and_changes(data):
     assert periods["start"].min() == TS("1993-07-23")
     assert periods["end"].max() == TS(TODAY)
     for start, part in periods.groupby("start"):
-        assert part["stake_pct"].sum() == pytest.approx(100, abs=0.01), start
+        assert part["stake_pct"].sum() == pytest.approx(100, abs=1e-9), start
     first = periods[periods["start"] == TS("1993-07-23")]
     assert dict(zip(first["holder"], first["stake_pct"], strict=True)) == {"BHP": 75, "Balochistan": 25}
     changes = own.ownership_changes(periods)
@@ -150,10 +150,10 @@ def test_filter_milestones_by_scope_and_dates(data):
     assert set(rd["project"]) == {"Reko Diq"}
     assert set(ms_rules.filter_milestones(data.milestones, Filters(project="peers"))["project"]) == {"Context"}
     in_2025 = ms_rules.filter_milestones(data.milestones, Filters(date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 12, 31)))
-    assert in_2025["date"].dt.year.eq(2025).all() and len(in_2025) > 10
-    # A span overlapping the range is kept: the 2020-2022 settlement talks touch 2021.
-    in_2021 = ms_rules.filter_milestones(data.milestones, Filters(date_from=dt.date(2021, 1, 1), date_to=dt.date(2021, 12, 31)))
-    assert "M022" in set(in_2021["milestone_id"])
+    assert set(in_2025["milestone_id"]) == {"M044", "M045"}  # the IFC disclosure and the IFC/IDA board approval
+    # A span overlapping the range is kept: the 1978-1979 mapping (M001) touches 1979, though it starts in 1978.
+    in_1979 = ms_rules.filter_milestones(data.milestones, Filters(date_from=dt.date(1979, 1, 1), date_to=dt.date(1979, 12, 31)))
+    assert set(in_1979["milestone_id"]) == {"M001"}
 
 
 def test_timeline_window():
@@ -175,16 +175,16 @@ def test_timeline_window():
 # --------------------------------------------------------------------------------------
 
 
-def test_split_figure_on_real_data(split_now):
+def test_split_figure_on_mini_data(split_now):
     fig = build_ownership_split(split_now, title="Who owns Reko Diq")
     assert [t.type for t in fig.data] == ["treemap"]
     assert fig.data[0].branchvalues == "remainder"
-    assert sum(fig.data[0].values) == pytest.approx(100, abs=0.01)
+    assert sum(fig.data[0].values) == pytest.approx(100, abs=1e-9)
     leaf = leaves(fig)
     barrick = [v for i, (v, _) in leaf.items() if i.startswith("Barrick/")]
     assert barrick == [50]
     pmpl = [v for i, (v, _) in leaf.items() if i.startswith("Pakistan/PMPL/")]
-    assert pmpl == pytest.approx([8.3333] * 3)
+    assert pmpl == pytest.approx([25 / 3] * 3, abs=1e-12)
     assert leaf["Pakistan/BMRL/Balochistan"][0] == 15 and leaf["Pakistan/BMRL/Balochistan"][1][2] == "fully funded"
     assert (
         leaf["Pakistan/held directly/Balochistan"][0] == 10 and leaf["Pakistan/held directly/Balochistan"][1][2] == "free-carried"
@@ -234,7 +234,7 @@ def _bars_on(fig: go.Figure, day: str) -> dict[str, float]:
     return out
 
 
-def test_history_figure_on_real_data(data):
+def test_history_figure_on_mini_data(data):
     periods = own.ownership_periods(data.ownership, data.entities, TODAY)
     context = pd.DataFrame({"date": [TS("2013-01-07")], "label": ["2013: ruling"], "detail": ["Supreme Court"]})
     fig = build_ownership_history(periods, own.ownership_changes(periods), context)
@@ -242,8 +242,8 @@ def test_history_figure_on_real_data(data):
     assert _bars_on(fig, "2001-06-01") == {"Mincor": 75, "Balochistan": 25}
     assert _bars_on(fig, "2010-01-01") == {"Barrick": 37.5, "Antofagasta": 37.5, "Balochistan": 25}
     now = _bars_on(fig, "2025-01-01")
-    assert now["Barrick"] == 50 and now["Balochistan"] == 25 and now["OGDCL"] == pytest.approx(8.3333)
-    assert sum(now.values()) == pytest.approx(100, abs=0.01)
+    assert now["Barrick"] == 50 and now["Balochistan"] == 25 and now["OGDCL"] == pytest.approx(25 / 3, abs=1e-12)
+    assert sum(now.values()) == pytest.approx(100, abs=1e-9)
     assert fig.layout.barmode == "stack"
     texts = [a.text for a in fig.layout.annotations]
     for year in ("1993", "2000", "2004", "2006", "2022", "2013"):
@@ -278,7 +278,7 @@ def timeline_inputs(data):
     return milestones, events
 
 
-def test_timeline_on_real_data(timeline_inputs):
+def test_timeline_on_mini_data(timeline_inputs):
     milestones, events = timeline_inputs
     fig = build_timeline(milestones, events, today=TODAY)
     markers = [t for t in fig.data if t.mode == "markers"]
@@ -300,6 +300,10 @@ def test_timeline_on_real_data(timeline_inputs):
     assert fig.layout.xaxis.matches == "x2" or fig.layout.xaxis2.matches == "x"
     hover = json.dumps([t.customdata for t in top if t.customdata is not None])
     assert "Joint-venture agreement (CHEJVA) signed" in hover
+    # One row per category present, in the vocabulary's order (security included).
+    present = set(milestones["category"])
+    assert "security" in present
+    assert list(fig.layout.yaxis.ticktext) == [c for c in MILESTONE_CATEGORIES if c in present]
 
 
 def test_timeline_x_range_and_filters(data, timeline_inputs):
@@ -312,7 +316,7 @@ def test_timeline_x_range_and_filters(data, timeline_inputs):
     assert lo < TS("2025-01-01") < TS("2025-12-31") < hi and hi - lo < pd.Timedelta(days=450)
 
 
-def test_slippage_on_real_data(data):
+def test_slippage_on_mini_data(data):
     rows = ms_rules.slippage_rows(data.milestone_targets, data.sources, DEFAULT_SLIPPAGE_KEYS)
     fig = build_slippage(rows)
     fc = next(t for t in fig.data if t.name == "Financial close")

@@ -1,4 +1,8 @@
-"""Peer deals: row selection, the programme split, URL parsing and the two figure builders."""
+"""Peer deals: row selection, the programme split, URL parsing and the two figure builders.
+
+Built on the frozen mini dataset (tests/fixtures/mini_data, which holds every peer deal of
+release 1.0.0), so a data update never changes what these tests expect.
+"""
 
 from __future__ import annotations
 
@@ -18,10 +22,13 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture(scope="module")
-def financing():
-    from rekodiq.data import load_dataset
+def financing(mini_dataset):
+    return mini_dataset.financing
 
-    return load_dataset().dataset.financing
+
+@pytest.fixture(scope="module")
+def sources(mini_dataset):
+    return mini_dataset.sources
 
 
 def claims(*rows: dict) -> pd.DataFrame:
@@ -225,10 +232,7 @@ def test_empty_selection_gives_an_empty_figure_not_an_error():
     assert "No peer deal" in timeline.layout.annotations[0].text
 
 
-def test_deals_table_adds_the_host_and_source_links(financing):
-    from rekodiq.data import load_dataset
-
-    sources = load_dataset().dataset.sources
+def test_deals_table_adds_the_host_and_source_links(financing, sources):
     deals = peers_rows.select_deals(financing, Filters())
     table = peers_rows.deals_table(deals, sources)
     assert len(table) == len(deals)
@@ -277,10 +281,8 @@ def test_host_options_are_the_hosts_in_the_ledger(financing):
     assert {"CHL", "PER", "PAK", "XVA"} <= set(options)
 
 
-def test_programme_table_is_compact_and_sourced(financing):
-    from rekodiq.data import load_dataset
-
+def test_programme_table_is_compact_and_sourced(financing, sources):
     _, programmes = peers_rows.split_programmes(peers_rows.select_deals(financing, Filters()))
-    table = peers_rows.programme_table(programmes, load_dataset().dataset.sources)
+    table = peers_rows.programme_table(programmes, sources)
     assert dict(zip(table["claim_id"], table["amount_usd"], strict=True)) == {"C057": 14800.0, "C058": 100000.0}
     assert {"note", "source_url", "source_ids"} <= set(table.columns)

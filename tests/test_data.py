@@ -16,6 +16,8 @@ from rekodiq.data import DATA_DIR, TABLES, load_dataset, read_dictionary
 from rekodiq.validation import validate_tables
 
 FACTS = Path(__file__).resolve().parents[2] / "shared" / "reference" / "facts.md"
+SWEEP = Path(__file__).resolve().parents[2] / "sweep"
+FIRST_SWEEP_SOURCE = 119  # S001-S118 come from the fact base; later ids from the 2026-11 sweep reports
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +104,11 @@ def test_every_fact_base_row_is_represented(data):
 @pytest.mark.skipif(not FACTS.exists(), reason="shared fact base not beside the repo")
 def test_every_source_url_comes_from_the_fact_base(data):
     text = FACTS.read_text(encoding="utf-8")
-    foreign = [u for u in data.sources["url"] if u not in text and "naturalearthdata.com" not in u]
+    if SWEEP.is_dir():
+        text += "".join(p.read_text(encoding="utf-8") for p in sorted(SWEEP.glob("*.md")))
+    first = data.sources[data.sources["source_id"].str[1:].astype(int) < FIRST_SWEEP_SOURCE]
+    pool = data.sources if SWEEP.is_dir() else first
+    foreign = [u for u in pool["url"] if u not in text and "naturalearthdata.com" not in u]
     assert foreign == []
 
 
@@ -171,7 +177,7 @@ def test_peer_deals_from_the_fact_base(data):
     assert one(fin, claim_group="jbic-qb2")["amount_usd"] == 900.0
     assert one(fin, claim_group="jbic-qb2")["status_date"] == pd.Timestamp("2019-05-30")
     assert one(fin, claim_group="manara-vale-base-metals")["amount_usd"] == 2500.0
-    assert one(fin, claim_group="dfc-serra-verde")["amount_usd"] == 565.0
+    assert one(fin, claim_group="dfc-serra-verde", counts_in_totals=True)["amount_usd"] == 565.0
     assert one(fin, claim_group="jbic-arqueros")["amount_usd"] == 248.0
 
 
@@ -211,8 +217,32 @@ def test_kpis_preferred_versions(data):
     assert kpis.loc["mine-life", "value"] == 37.0
     assert kpis.loc["phase2-capex", "value"] == 3260.0
     assert kpis.loc["phase1-cost-with-idc", "value"] == 6765.0
+    assert kpis.loc["phase1-all-in-cost", "value"] == 7723.0  # ECC, 18 Sep 2025
+    assert kpis.loc["phase1-all-in-cost", "as_of"] == pd.Timestamp("2025-09-18")
+    assert kpis.loc["debt-target", "value"] == 3500.0
+    assert kpis.loc["debt-target", "as_of"] == pd.Timestamp("2025-09-18")
     capex_versions = set(data.kpis.loc[data.kpis["kpi"].str.startswith("phase1"), "value"])
-    assert {5570.0, 6600.0, 7700.0} <= capex_versions  # the 5.6 / 6.6 / 7.7 bn versions are all kept
+    assert {5570.0, 6600.0, 7480.0, 7723.0} <= capex_versions  # the 5.6 / 6.6 / 7.48 / 7.723 bn versions are all kept
+
+
+def test_counted_equity_uses_one_cost_basis(data):
+    """ECC 18 Sep 2025: 7,723 M cost less 3,500 M debt = 4,223 M, split 50/25/15 over the 90 funded points."""
+    fin = data.financing
+    equity = fin[
+        (fin["project"] == "Reko Diq") & (fin["instrument"] == "equity") & fin["counts_in_totals"] & fin["amount_usd"].notna()
+    ]
+    assert sorted(equity["amount_usd"]) == [704.0, 1173.0, 2346.0]
+    kpis = data.kpis[data.kpis["preferred"]].set_index("kpi")["value"]
+    assert equity["amount_usd"].sum() == kpis["phase1-all-in-cost"] - kpis["debt-target"]
+    assert one(equity, financier="Barrick")["amount_kind"] == "implied"
+    assert one(fin, claim_id="C029")[["amount_kind", "status_date"]].tolist() == ["exact", pd.Timestamp("2025-09-18")]
+
+
+def test_last_checked_is_set_from_the_sweep_and_release_dates(data):
+    for name in ("financing", "kpis", "milestones", "milestone_targets", "ownership"):
+        assert set(data.table(name)["last_checked"]) <= {pd.Timestamp("2026-11-23"), pd.Timestamp("2026-11-27")}
+    assert one(data.kpis, kpi_row_id="K014")["last_checked"] == pd.Timestamp("2026-11-27")
+    assert one(data.kpis, kpi_row_id="K029")["last_checked"] == pd.Timestamp("2026-11-23")
 
 
 def test_places_and_dates(data):
@@ -231,8 +261,9 @@ def test_no_total_includes_a_superseded_or_non_counting_claim(data):
     superseded = set(fin["supersedes"]) - {""}
     counted = fin[fin["counts_in_totals"]]
     assert superseded.isdisjoint(counted["claim_id"])
-    aggregates = set(fin["part_of"]) - {""}
-    assert aggregates.isdisjoint(counted["claim_id"])
+    # An aggregate may count (C029, PMPL's 1,173 M) or its parts may (C001's 300 M + 400 M), never both.
+    parts = fin[fin["part_of"] != ""]
+    assert parts[parts["counts_in_totals"] & parts["part_of"].isin(counted["claim_id"])].empty
 
 
 # --------------------------------------------------------------------------------------
@@ -277,7 +308,58 @@ def test_stakes_summing_to_99_are_rejected(data_copy):
     failures, _ = failures_for(data_copy, "ownership.csv")
     hit = [f for f in failures if f.rule == "stakes in force sum to 100 %"]
     assert hit and any(f.row == row for f in hit)
-    assert "sum to 98.99" in hit[0].message
+    assert "sum to 99.000000" in hit[0].message  # exact fractions: 49 + 3 x 25/3 + 15 + 10
+
+
+def test_stakes_off_by_rounding_are_rejected(data_copy):
+    """Without its exact fraction a third stored as 8.3333 leaves the split at 99.9999: no tolerance."""
+    row = edit(data_copy / "ownership.csv", {"stake_id": "O010"}, stake_fraction="")
+    failures, _ = failures_for(data_copy, "ownership.csv")
+    hit = [f for f in failures if f.rule == "stakes in force sum to 100 %"]
+    assert any(f.row == row for f in hit) and "sum to 99.99996" in hit[0].message
+    assert "2022-12-15" in hit[0].message  # named on the boundary date
+
+
+def test_stake_pct_must_match_its_fraction(data_copy):
+    row = edit(data_copy / "ownership.csv", {"stake_id": "O011"}, stake_pct="8.33")
+    failures, _ = failures_for(data_copy, "ownership.csv")
+    hit = [f for f in failures if f.row == row and f.column == "stake_pct"]
+    assert any(f.rule == "stake_pct equals stake_fraction rounded to 4 decimals" and "8.3333" in f.message for f in hit)
+
+
+def test_stake_fraction_with_a_zero_denominator_is_rejected(data_copy):
+    row = edit(data_copy / "ownership.csv", {"stake_id": "O012"}, stake_fraction="25/0")
+    failures, _ = failures_for(data_copy, "ownership.csv")
+    assert any(f.row == row and f.column == "stake_fraction" and f.rule == "stake_fraction is a fraction" for f in failures)
+
+
+def test_last_checked_before_its_newest_source_is_rejected(data_copy):
+    # K014's newest source (Profit, 28 Nov 2025) was published after this date.
+    row = edit(data_copy / "kpis.csv", {"kpi_row_id": "K014"}, last_checked="2025-10-01")
+    failures, _ = failures_for(data_copy, "kpis.csv")
+    hit = [f for f in failures if f.row == row and f.column == "last_checked"]
+    assert hit and hit[0].rule == "last_checked is not before its newest source" and "2025-11-28" in hit[0].message
+    assert f"kpis.csv row {row} [last_checked]" in str(hit[0])
+
+
+def test_last_checked_after_today_is_rejected(data_copy):
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    row = edit(data_copy / "milestones.csv", {"milestone_id": "M001"}, last_checked=tomorrow)
+    failures, _ = failures_for(data_copy, "milestones.csv")
+    assert any(f.row == row and f.column == "last_checked" and f.rule == "last_checked is not after today" for f in failures)
+
+
+def test_precision_values_come_from_the_dictionary(data_copy):
+    path = data_copy / "ownership.csv"
+    row = edit(path, {"stake_id": "O004"}, valid_from_precision="quarter")
+    failures, _ = failures_for(data_copy, "ownership.csv")
+    assert any(f.row == row and f.column == "valid_from_precision" and "is one of day, month, year" in f.rule for f in failures)
+    edit(
+        data_copy / "data_dictionary.csv",
+        {"file": "ownership.csv", "column": "valid_from_precision"},
+        allowed_values="day|month|quarter|year",
+    )
+    assert load_dataset(data_copy).report.ok  # the rule follows the dictionary, no code change
 
 
 def test_supersedes_cycle_is_rejected(data_copy):
@@ -322,6 +404,12 @@ def test_second_preferred_kpi_is_rejected(data_copy):
         ("milestone_targets.csv", {"target_id": "T001"}, "stated_on", "", "required"),
         ("routes.csv", {"route_id": "rail-corridor"}, "schematic", "", "required"),
         ("judgements.csv", {"judgement_id": "J01"}, "decision", "", "required"),
+        ("ownership.csv", {"stake_id": "O001"}, "valid_from_precision", "", "required"),
+        ("ownership.csv", {"stake_id": "O002"}, "valid_to_precision", "week", "is one of"),
+        ("ownership.csv", {"stake_id": "O010"}, "stake_fraction", "8.33", "matches"),
+        ("financing.csv", {"claim_id": "C001"}, "last_checked", "", "required"),
+        ("milestone_targets.csv", {"target_id": "T001"}, "last_checked", "2024-12-31", "at least"),
+        ("milestones.csv", {"milestone_id": "M001"}, "category", "unrest", "is one of"),
     ],
 )
 def test_rule_violations_name_file_row_and_rule(data_copy, file, match, column, value, rule_part):

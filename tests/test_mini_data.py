@@ -24,6 +24,17 @@ def test_mini_data_covers_what_the_charts_draw(mini_dataset):
     assert len(set(fin["host_country"])) >= 3
     kpis = mini_dataset.kpis
     assert {"phase1-capex", "debt-target", "phase1-all-in-cost"} <= set(kpis["kpi"])
+    ms = mini_dataset.milestones
+    assert "security" in set(ms["category"]) and {"done", "planned", "under review"} <= set(ms["status"])
+    assert ms["end_date"].notna().any(), "a span"
+    targets = mini_dataset.milestone_targets
+    for key in ("financial-close", "first-production"):
+        mine = targets[targets["milestone_key"] == key]
+        assert mine["target_date"].notna().sum() >= 2 and mine["target_date"].isna().any(), f"{key}: moved, then deferred"
+    own = mini_dataset.ownership
+    assert own["stake_fraction"].fillna("").ne("").any(), "an exact fraction (25/3)"
+    for table in ("financing", "kpis", "milestones", "milestone_targets", "ownership"):
+        assert mini_dataset.table(table)["last_checked"].notna().all(), table
 
 
 def test_mini_data_folder_holds_only_what_the_loader_reads():

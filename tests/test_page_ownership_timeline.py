@@ -1,6 +1,9 @@
 """Ownership and timeline pages through Streamlit's AppTest: what is drawn, with and without URL filters.
 
-Each test starts the whole app (app.py: data, sidebar, URL state) and switches to the page.
+Each test starts the whole app (app.py: data, sidebar, URL state) and switches to the page. The
+pages draw the live data, so the expected values are computed with the domain modules
+(rekodiq.ownership, rekodiq.milestones, rekodiq.claims) on the same loaded dataset rather than
+pasted: a data update changes both sides alike, while a page that draws something else fails.
 """
 
 from __future__ import annotations
@@ -13,9 +16,24 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from rekodiq import milestones as ms_rules
+from rekodiq import ownership as own
+from rekodiq.claims import filter_claims
+from rekodiq.data import load_dataset
+from rekodiq.filters import Filters
+from rekodiq.format import pct_text
+from rekodiq.vocabulary import DEFAULT_SLIPPAGE_KEYS, FIRM_STATUSES, MILESTONE_KEY_LABELS
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture(scope="module")
+def data():
+    result = load_dataset()
+    assert result.dataset is not None, result.report.as_frame()
+    return result.dataset
 
 
 def open_page(page: str, query: dict[str, str | list[str]] | None = None) -> AppTest:
@@ -56,40 +74,51 @@ def frame_with(at: AppTest, column: str) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 
 
-def test_ownership_page_defaults():
+def test_ownership_page_defaults(data):
+    today = dt.date.today()
+    stakes = own.split_on(data.ownership, data.entities, today)  # what the page shows by default
     at = open_page("pages/ownership.py")
     assert "Filters: not applied on this page." in texts(at)
     assert any("sidebar filters do not change this page" in t for t in texts(at))
     figs = figures(at)
     assert len(figs) == 4
-    split = next(spec for title, spec in figs.items() if title.startswith("Who owns Reko Diq on "))
+    split = figs[f"Who owns Reko Diq on {today.isoformat()}"]
     assert split["data"][0]["type"] == "treemap"
     values = leaves(split)
-    assert sum(values.values()) == pytest.approx(100, abs=0.01)
-    assert values["Barrick/TCC (Barrick vehicle)/Barrick"] == 50
-    assert [v for k, v in values.items() if k.startswith("Pakistan/PMPL/")] == pytest.approx([8.3333] * 3)
-    assert values["Pakistan/BMRL/Balochistan"] == 15 and values["Pakistan/held directly/Balochistan"] == 10
-    assert "Manara" not in json.dumps(split)
+    expected = {f"{r.side}/{r.vehicle}/{r.holder}": r.stake_pct for r in stakes.itertuples()}
+    assert len(expected) == len(stakes) > 1
+    assert values == pytest.approx(expected, abs=1e-9)
+    assert sum(values.values()) == pytest.approx(100, abs=1e-9)  # the validator holds the split to exactly 100
+    for name in set(own.other_stakes(data.ownership, data.entities, data.sources)["holder"]):
+        assert name not in json.dumps(split), "a rumoured or proposed stake is never in the split"
 
     # The split table behind the chart, with its sources and funded shares.
-    table = frame_with(at, "funded_share_pct")
-    assert table["stake_pct"].sum() == pytest.approx(100, abs=0.01)
-    rows = {(r.vehicle, r.holder): r for r in table.itertuples()}
-    assert rows[("BMRL", "Balochistan")].basis == "fully funded"
-    assert rows[("held directly", "Balochistan")].basis == "free-carried"
-    assert rows[("held directly", "Balochistan")].funded_share_pct == 0
-    assert rows[("TCC (Barrick vehicle)", "Barrick")].funded_share_pct == pytest.approx(55.56, abs=0.01)
+    table = frame_with(at, "funded_share_pct").set_index("stake_id")
+    want = own.split_table(stakes, data.sources).set_index("stake_id")
+    assert set(table.index) == set(want.index)
+    for column in ("holder", "vehicle", "basis"):
+        assert table[column].to_dict() == want[column].to_dict(), column
+    assert table["stake_pct"].to_dict() == pytest.approx(want["stake_pct"].to_dict(), abs=1e-9)
+    assert table["funded_share_pct"].to_dict() == pytest.approx(want["funded_share_pct"].to_dict(), abs=0.005)
+    free = table.loc[table["basis"] == "free-carried", "funded_share_pct"]
+    assert len(free) and free.eq(0).all(), "a free-carried stake pays nothing"
     assert table["source_ids"].str.len().gt(0).all() and table["source_url"].str.startswith("http").all()
 
-    assert [m.value for m in at.metric] == ["10 %", "90 %"]
+    carried = own.free_carried_pct(stakes)
+    assert [m.value for m in at.metric] == [pct_text(carried), pct_text(float(stakes["stake_pct"].sum()) - carried)]
 
     history = figs["Stakes in force since 1993, by holder"]
-    assert {t["name"] for t in history["data"] if t["type"] == "bar"} >= {"BHP", "Mincor", "Barrick", "Antofagasta", "OGDCL"}
+    periods = own.ownership_periods(data.ownership, data.entities, today)
+    assert {t["name"] for t in history["data"] if t["type"] == "bar"} == set(periods["holder"])
 
+    others = own.other_stakes(data.ownership, data.entities, data.sources)
+    assert len(others) > 0
     rumoured = next(spec for title, spec in figs.items() if "NOT part of the legal split" in title)
-    assert rumoured["data"][0]["y"] == ["Manara"] and rumoured["data"][0]["x"] == [15]
+    assert sorted(zip(rumoured["data"][0]["y"], rumoured["data"][0]["x"], strict=True)) == sorted(
+        zip(others["holder"], others["stake_pct"], strict=True)
+    )
     notes = frame_with(at, "first_reported")
-    assert notes["holder"].tolist() == ["Manara"] and "ended without agreement" in notes["note"].iloc[0]
+    assert notes["holder"].tolist() == others["holder"].tolist() and notes["note"].tolist() == others["note"].tolist()
 
 
 def test_ownership_date_picker_shows_the_1995_split():
@@ -126,28 +155,38 @@ def points(spec: dict, axis: str) -> list[pd.Timestamp]:
     return [pd.Timestamp(x) for t in spec["data"] if t.get("mode") == "markers" and t.get("yaxis", "y") == axis for x in t["x"]]
 
 
-def test_timeline_page_defaults():
+def test_timeline_page_defaults(data):
+    # What the default view (no URL filters) must draw, from the domain functions.
+    milestones = ms_rules.milestone_points(ms_rules.filter_milestones(data.milestones, Filters()), data.sources)
+    events = ms_rules.finance_events(filter_claims(data.financing, Filters()), data.sources)
+    targets = ms_rules.slippage_rows(data.milestone_targets, data.sources, DEFAULT_SLIPPAGE_KEYS)
+    assert len(milestones) > 1 and len(events) > 1 and len(targets) > 1
+
     at = open_page("pages/timeline.py")
     assert any(t.startswith("Active filters: ") for t in texts(at))
     assert any("select the finance events only" in t for t in texts(at))
     figs = figures(at)
     assert len(figs) == 2
     spec = timeline_spec(at)
-    years = {d.year for d in points(spec, "y")}
-    assert 1978 in years and 2034 in years
-    events = points(spec, "y2")
-    assert len(events) > 10
-    assert {t["name"] for t in spec["data"] if t.get("yaxis") == "y2"} <= {"announced", "board-approved", "signed", "disbursed"}
+    assert sorted(points(spec, "y")) == sorted(milestones["date"])  # every milestone, once
+    assert sorted(points(spec, "y2")) == sorted(events["status_date"])  # every finance event, once
+    statuses = {t["name"] for t in spec["data"] if t.get("yaxis") == "y2"}
+    assert statuses == set(events["status"]) and statuses <= set(FIRM_STATUSES)
 
     slip = figs["How the target dates moved"]
-    fc = next(t for t in slip["data"] if t["name"] == "Financial close")
-    assert [x[:10] for x in fc["x"]] == ["2025-01-01", "2025-06-17", "2025-09-11", "2025-11-28", "2025-12-01"]
-    assert any(t.get("name") == "Financial close: deferred" for t in slip["data"])
+    for key in DEFAULT_SLIPPAGE_KEYS:
+        name, rows = MILESTONE_KEY_LABELS[key], targets[targets["milestone_key"] == key]
+        line = next(t for t in slip["data"] if t.get("name") == name)
+        dated = rows.dropna(subset=["target_date"])
+        assert [x[:10] for x in line["x"]] == [d.date().isoformat() for d in dated["stated_on"]], name
+        assert [y[:10] for y in line["y"]] == [d.date().isoformat() for d in dated["target_date"]], name
+        deferred = [t for t in slip["data"] if t.get("name") == f"{name}: deferred"]
+        assert len(deferred) == int(rows["target_date"].isna().sum()), name
 
-    milestones = frame_with(at, "milestone_id")
-    assert len(milestones) == len(points(spec, "y"))
-    assert milestones["source_url"].str.startswith("http").all()
-    assert set(milestones["project"]) == {"Reko Diq"}
+    table = frame_with(at, "milestone_id")
+    assert sorted(table["milestone_id"]) == sorted(milestones["milestone_id"])
+    assert table["source_url"].str.startswith("http").all()
+    assert set(table["project"]) == {"Reko Diq"}
 
 
 def test_timeline_date_filter_shrinks_events_to_2025():

@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rekodiq import method
+from rekodiq import claims, method
 from rekodiq.data import load_dataset
-from rekodiq.vocabulary import REKO_DIQ, STATUS_LADDER
+from rekodiq.filters import Filters
+from rekodiq.vocabulary import FIRM_STATUSES, REKO_DIQ, STATUS_LADDER
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -230,15 +231,24 @@ def test_chart_amounts_match_the_counted_amounts(data):
     for trace in fig["data"]:
         if trace.get("mode") == "markers" and trace.get("customdata"):
             shown.update({c[5]: x for x, c in zip(trace["x"], trace["customdata"], strict=True)})
+    # The rule, from the ledger: peer claims that count, carry a USD amount and pass the default
+    # status filter, less the programme-level rows (claims.is_programme), which are listed apart.
     f = data.financing
+    programme = claims.is_programme(f)
     expected = f[
         (f["project"] != REKO_DIQ)
         & f["counts_in_totals"]
         & f["amount_usd"].notna()
-        & ~f["claim_id"].isin(["C057", "C058"])
-        & f["status"].isin(["announced", "board-approved", "signed", "disbursed"])
+        & f["status"].isin(FIRM_STATUSES)
+        & ~programme
     ]
+    assert len(expected) > 1
     assert shown == dict(zip(expected["claim_id"], expected["amount_usd"], strict=True))
+    # ... which is what the domain function behind the chart gives for the default filters.
+    points = claims.deal_amounts(claims.select_deals(f, Filters()))
+    assert shown == dict(zip(points["claim_id"], points["amount_usd"], strict=True))
+    programmes = set(f.loc[programme & (f["project"] != REKO_DIQ), "claim_id"])
+    assert programmes and not programmes & set(shown), "programme-level figures are not drawn as deals"
 
 
 def test_empty_peers_view_is_clear_not_an_error():

@@ -30,8 +30,12 @@ def readme_lines(
     n_sources: int,
     note: str | None = None,
     exported: dt.datetime | None = None,
+    freshness_lines: Sequence[str] = (),
 ) -> list[str]:
-    """The README text shared by the XLSX README sheet and the bundle's README.txt."""
+    """The README text shared by the XLSX README sheet and the bundle's README.txt.
+
+    ``freshness_lines`` say how current the data is (newest source, when the rows were checked).
+    """
     exported = exported or dt.datetime.now(dt.UTC)
     lines = [
         f"{SITE_NAME}: {title}",
@@ -40,6 +44,7 @@ def readme_lines(
         + (permalink_url or "not known (open the dashboard and apply the filters below)"),
         f"Data version: {data_version}",
         f"Data as of: {as_of.isoformat()}",
+        *freshness_lines,
         f"Exported: {exported.strftime('%Y-%m-%d %H:%M UTC')}",
         f"Rows: {n_rows}",
         "Filters: " + ("; ".join(filter_lines) if filter_lines else "none"),

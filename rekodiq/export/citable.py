@@ -106,11 +106,17 @@ def _wrap(text: str, max_px: float = FOOTER_MAX_PX) -> list[str]:
 
 
 def footer_lines(
-    *, filter_lines: Sequence[str], source_line: str, as_of: dt.date | str, data_version: str, max_px: float = FOOTER_MAX_PX
+    *,
+    filter_lines: Sequence[str],
+    source_line: str,
+    as_of: dt.date | str,
+    data_version: str,
+    max_px: float = FOOTER_MAX_PX,
+    freshness_line: str = "",
 ) -> list[str]:
     """The plain-text footer lines drawn under a citable chart (wrapped to ``max_px``; the
     filters take at most :data:`FOOTER_MAX_FILTER_LINES` lines, then end with a pointer to the
-    permalink / README)."""
+    permalink / README). ``freshness_line`` (how current the rows are) goes before the last line."""
     filters_text = "Filters: " + (" · ".join(filter_lines) if filter_lines else "none")
     wrapped = _wrap(filters_text, max_px)
     if len(wrapped) > FOOTER_MAX_FILTER_LINES:
@@ -123,7 +129,8 @@ def footer_lines(
         wrapped[-1] = (last[:cut] if cut > 0 else last).rstrip(" ,·") + suffix
     as_of_text = as_of.isoformat() if isinstance(as_of, dt.date) else str(as_of)
     last = f"Data as of {as_of_text} · data version {data_version} · {SITE_NAME}"
-    return wrapped + _wrap(source_line, max_px) + _wrap(last, max_px)
+    current = _wrap(freshness_line, max_px) if freshness_line else []
+    return wrapped + _wrap(source_line, max_px) + current + _wrap(last, max_px)
 
 
 def _screen_size(layout: go.Layout) -> tuple[float, dict]:
@@ -200,6 +207,7 @@ def citable_figure(
     data_version: str,
     title: str | None = None,
     width: int = CITABLE_WIDTH,
+    freshness_line: str = "",
 ) -> go.Figure:
     """A copy of ``fig`` made for citing: white background, ``width`` px wide, title kept (and
     enlarged), and a footer with the filters, the source line, the as-of date and the data version.
@@ -218,7 +226,12 @@ def citable_figure(
     top = 22 + TITLE_FONT_SIZE + (28 if has_subtitle else 0) + 24
     plot_h = max(plot_h, 22 * _legend_to_the_right(out) + 40)
     lines = footer_lines(
-        filter_lines=filter_lines, source_line=source_line, as_of=as_of, data_version=data_version, max_px=width - 80
+        filter_lines=filter_lines,
+        source_line=source_line,
+        as_of=as_of,
+        data_version=data_version,
+        max_px=width - 80,
+        freshness_line=freshness_line,
     )
     axis_band = AXIS_BAND_PX if layout.xaxis.visible is not False else 16  # maps hide their axes
     height = int(top + plot_h + axis_band + len(lines) * FOOTER_LINE_PX + 24)

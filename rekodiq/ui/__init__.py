@@ -19,6 +19,7 @@ from rekodiq.ui.footer import footer
 from rekodiq.ui.sidebar import (
     active_filters,
     filters_from_state,
+    min_health_choice,
     page_context,
     sidebar_filters,
     sync_url,
@@ -45,6 +46,7 @@ __all__ = [
     "downloads",
     "filters_from_state",
     "footer",
+    "min_health_choice",
     "options_for",
     "page_context",
     "render_error_page",

@@ -14,6 +14,7 @@ import streamlit as st
 
 from rekodiq import export
 from rekodiq.data import data_dir
+from rekodiq.freshness import Freshness
 from rekodiq.ui.cache import PageContext
 from rekodiq.urlstate import describe
 from rekodiq.views.base import ChartView, TableView
@@ -45,19 +46,28 @@ def chart_block(ctx: PageContext, key: str, chart: ChartView) -> None:
     if chart.note:
         st.text(chart.note)
     st.plotly_chart(chart.figure, theme=None, key=f"chart_{key}", config=PLOTLY_CONFIG, alt=chart.alt, width="stretch")
+    _freshness_line(chart.freshness)
     with st.expander("Table view of this chart"):
         dataframe(chart.table)
-    downloads(ctx, chart.figure, key=key, table=chart.table)
+    downloads(ctx, chart.figure, key=key, table=chart.table, current=chart.freshness)
 
 
 def table_block(ctx: PageContext, key: str, table: TableView | pd.DataFrame, *, column_config: dict | None = None) -> None:
     """A data table (a TableView's note above it) with its downloads."""
+    current = None
     if isinstance(table, TableView):
         if table.note:
             st.text(table.note)
-        table = table.table
+        table, current = table.table, table.freshness
     dataframe(table, column_config=column_config, key=f"table_{key}")
-    downloads(ctx, None, key=key, table=table)
+    _freshness_line(current)
+    downloads(ctx, None, key=key, table=table, current=current)
+
+
+def _freshness_line(current: Freshness | None) -> None:
+    """How current the block's rows are (plain text; says nothing for blocks without curated rows)."""
+    if current is not None:
+        st.text(current.text())
 
 
 def _page_params() -> dict[str, list[str]]:
@@ -73,8 +83,12 @@ class _Files:
     filters and the page settings, never the dataset.
     """
 
-    def __init__(self, ctx: PageContext, fig: go.Figure | None, key: str, table: pd.DataFrame) -> None:
+    def __init__(
+        self, ctx: PageContext, fig: go.Figure | None, key: str, table: pd.DataFrame, current: Freshness | None = None
+    ) -> None:
         self.fig, self.table, self.key, self.filters = fig, table, key, ctx.filters
+        newest = f"Newest source in the dataset: {ctx.newest_source.isoformat()}" if ctx.newest_source else ""
+        self.freshness_lines = [line for line in (current.text() if current else "", newest) if line]
         self.day, self.version, self.all_sources = ctx.last_updated, ctx.version, ctx.sources
         self.page_params = _page_params()
         self.link = export.permalink(st.context.url, ctx.filters, self.page_params)
@@ -90,6 +104,7 @@ class _Files:
             as_of=self.day,
             data_version=self.version,
             title=self.title,
+            freshness_line=" · ".join(self.freshness_lines),
         )
 
     @cached_property
@@ -106,6 +121,7 @@ class _Files:
             n_rows=len(self.table),
             n_sources=len(self.sources),
             note=export.sources_note(self.table),
+            freshness_lines=self.freshness_lines,
         )
 
     def file_name(self, fmt: str) -> str:
@@ -122,6 +138,7 @@ class _Files:
             "as_of": self.day.isoformat(),
             "filters": self.filter_lines,
             "permalink": self.link,
+            "freshness": self.freshness_lines,
         }
         return export.table_json(self.table, meta=meta)
 
@@ -149,7 +166,9 @@ class _Files:
         ]
 
 
-def downloads(ctx: PageContext, fig: go.Figure | None, *, key: str, table: pd.DataFrame) -> None:
+def downloads(
+    ctx: PageContext, fig: go.Figure | None, *, key: str, table: pd.DataFrame, current: Freshness | None = None
+) -> None:
     """Download buttons for a chart and its data (filled in by the export layer).
 
     A "Download" popover with PNG/SVG/HTML (charts only), CSV, XLSX, JSON and a citable zip.
@@ -157,7 +176,7 @@ def downloads(ctx: PageContext, fig: go.Figure | None, *, key: str, table: pd.Da
     click neither reruns the page nor touches the filters (``on_click="ignore"``).
     """
     images = fig is not None and export.image_export_available()
-    files = _Files(ctx, fig, key, table)
+    files = _Files(ctx, fig, key, table, current)
     with st.popover("Download", icon=":material/download:", key=f"dl_{key}_menu"):
         st.caption("Files show the rows under the filters above; the bundle adds the sources and a permalink.")
         if fig is not None and not images:

@@ -21,10 +21,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from rekodiq import freshness
 from rekodiq.data import Dataset, LoadResult, data_dir, load_dataset
 from rekodiq.filters import FilterOptions, Filters, filter_options
+from rekodiq.freshness import Freshness
 from rekodiq.validation import ValidationReport
-from rekodiq.views.base import ChartView
+from rekodiq.views.base import ChartView, TableView, with_freshness
 
 MAX_VIEWS = 256  # distinct (view, arguments, data version) results kept, for one hour
 COMPACT_MIN_POINTS = 500  # x/y lists at least this long (map outlines) are stored as float32
@@ -44,6 +46,7 @@ class DataStatus:
     version: str
     last_updated: dt.date
     report: ValidationReport | None  # only when the data failed its checks
+    newest_source: dt.date | None = None  # publication date of the newest source
 
 
 @st.cache_data(max_entries=2, ttl=3600, show_spinner=False)
@@ -51,7 +54,8 @@ def _status(folder: str) -> DataStatus:
     result = _load(folder)
     if result.dataset is None:
         return DataStatus(folder, False, "unknown", dt.date.today(), result.report)
-    return DataStatus(folder, True, result.dataset.version, result.dataset.last_updated, None)
+    data = result.dataset
+    return DataStatus(folder, True, data.version, data.last_updated, None, freshness.newest_source(data))
 
 
 def data_status() -> DataStatus:
@@ -89,6 +93,7 @@ class PageContext:
     version: str
     last_updated: dt.date
     filters: Filters = field(default_factory=Filters)
+    newest_source: dt.date | None = None
 
     @property
     def data_key(self) -> tuple[str, str, str]:
@@ -108,7 +113,7 @@ class PageContext:
 
 def page_context(filters: Filters) -> PageContext:
     status = data_status()
-    return PageContext(status.folder, status.version, status.last_updated, filters)
+    return PageContext(status.folder, status.version, status.last_updated, filters, status.newest_source)
 
 
 # --------------------------------------------------------------------------------------
@@ -143,13 +148,17 @@ class _StoredChart:
     table: pd.DataFrame
     alt: str
     note: str
+    freshness: Freshness | None
 
 
 @st.cache_data(max_entries=MAX_VIEWS, ttl=3600, show_spinner=False)
 def _view_result(name: str, data_key: tuple, args: tuple, options: tuple, _view, _ctx: PageContext):
     result = _view(_ctx.dataset, *args, **dict(options))
+    if isinstance(result, (ChartView, TableView)):
+        result = with_freshness(result, _ctx.dataset)
     if isinstance(result, ChartView):
-        return _StoredChart(_compact_coordinates(result.figure.to_dict()), result.table, result.alt, result.note)
+        spec = _compact_coordinates(result.figure.to_dict())
+        return _StoredChart(spec, result.table, result.alt, result.note, result.freshness)
     return result
 
 
@@ -164,5 +173,5 @@ def view(ctx: PageContext, view_fn, *args, **options):
     name = f"{view_fn.__module__}.{view_fn.__qualname__}"
     stored = _view_result(name, ctx.data_key, args, tuple(sorted(options.items())), view_fn, ctx)
     if isinstance(stored, _StoredChart):
-        return ChartView(go.Figure(stored.spec, _validate=False), stored.table, stored.alt, stored.note)
+        return ChartView(go.Figure(stored.spec, _validate=False), stored.table, stored.alt, stored.note, stored.freshness)
     return stored

@@ -9,7 +9,8 @@ from rekodiq.ui.cache import DataStatus
 
 def footer(status: DataStatus) -> None:
     st.divider()
+    newest = f" · newest source {status.newest_source.isoformat()}" if status.newest_source else ""
     st.text(
-        f"Data version {status.version} · last updated {status.last_updated.isoformat()} · "
+        f"Data version {status.version} · released {status.last_updated.isoformat()}{newest} · "
         "every figure links to its source on the Sources page · boundaries: Natural Earth (public domain), de facto."
     )

@@ -12,10 +12,11 @@ from collections.abc import Sequence
 import streamlit as st
 
 from rekodiq.filters import FilterOptions, Filters
+from rekodiq.health import MIN_HEALTH_CHOICES
 from rekodiq.ui.cache import PageContext, options_for
 from rekodiq.ui.cache import page_context as _context_for
 from rekodiq.ui.legacy_pages import run_through_app_py
-from rekodiq.urlstate import FILTER_KEYS, describe, excerpt, parse_query, to_query
+from rekodiq.urlstate import FILTER_KEYS, HEALTH_PARAM, describe, excerpt, parse_query, to_query
 from rekodiq.vocabulary import FIRM_STATUSES, PROJECT_LABELS, PROJECT_SCOPES, country_label
 
 # Widget keys of the shared sidebar, prefixed so they never collide with page widgets.
@@ -154,6 +155,22 @@ def url_choice(label: str, options: list[str], *, key: str, param: str, default:
     value = st.segmented_control(label, options, key=key, format_func=format_func, required=True) or default
     sync_url(param, [value] if value != default else [])
     return value
+
+
+HEALTH_LABELS = {"any": "Any", "50": "50 or more", "75": "75 or more"}
+
+
+def min_health_choice(*, key: str) -> int:
+    """The ledger's "record health at least" option (URL ``health=``); 0 means any."""
+    value = url_choice(
+        "Record health at least",
+        list(MIN_HEALTH_CHOICES),
+        key=key,
+        param=HEALTH_PARAM,
+        default="any",
+        format_func=HEALTH_LABELS.get,
+    )
+    return 0 if value == "any" else int(value)
 
 
 def active_filters(filters: Filters, applies: str = "all") -> None:

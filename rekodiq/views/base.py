@@ -8,10 +8,14 @@ and caches the result for every session.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import plotly.graph_objects as go
+
+from rekodiq import freshness
+from rekodiq.data import Dataset
+from rekodiq.freshness import Freshness
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,7 @@ class ChartView:
     table: pd.DataFrame
     alt: str
     note: str = ""
+    freshness: Freshness | None = None
 
 
 @dataclass(frozen=True)
@@ -33,3 +38,9 @@ class TableView:
 
     table: pd.DataFrame
     note: str = ""
+    freshness: Freshness | None = None
+
+
+def with_freshness(result: ChartView | TableView, data: Dataset) -> ChartView | TableView:
+    """``result`` with the freshness of the curated rows its table draws (None when it draws none)."""
+    return replace(result, freshness=freshness.of_table(data, result.table))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from rekodiq import claims, headline
+import datetime as dt
+
+from rekodiq import claims, headline, health
 from rekodiq.charts.funding import build_capital_stack, build_disputed_figures, build_funding_by_financier
 from rekodiq.data import Dataset
 from rekodiq.filters import Filters
@@ -71,8 +73,8 @@ def disputed(data: Dataset, filters: Filters) -> ChartView:
     )
 
 
-def ledger(data: Dataset, filters: Filters) -> TableView:
-    """The claims ledger under the filters, with how many claims match and count."""
+def ledger(data: Dataset, filters: Filters, today: dt.date, min_health: int = 0) -> TableView:
+    """The claims ledger under the filters with each claim's health on ``today``, at least ``min_health``."""
     rows = claims.filter_claims(data.financing, filters)
-    note = f"{len(rows)} claims match the filters; {int(rows['counts_in_totals'].sum())} count in totals."
-    return TableView(claims.claims_table(rows, data.sources), note)
+    table = health.with_health(claims.claims_table(rows, data.sources), data.sources, today)
+    return TableView(*health.at_least(table, min_health))

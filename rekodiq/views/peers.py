@@ -6,7 +6,9 @@ counted claims); the sidebar's project scope never applies here.
 
 from __future__ import annotations
 
-from rekodiq import claims
+import datetime as dt
+
+from rekodiq import claims, health
 from rekodiq.charts.peers import build_peer_amounts, build_peer_timeline
 from rekodiq.data import Dataset
 from rekodiq.filters import Filters
@@ -48,10 +50,10 @@ def programmes(data: Dataset, filters: Filters, hosts: tuple[str, ...], include_
     return TableView(claims.programme_table(rows, data.sources))
 
 
-def ledger(data: Dataset, filters: Filters, hosts: tuple[str, ...], include_rd: bool) -> TableView:
-    """Every selected claim, with the host country, and how many match and count."""
+def ledger(
+    data: Dataset, filters: Filters, hosts: tuple[str, ...], include_rd: bool, today: dt.date, min_health: int = 0
+) -> TableView:
+    """Every selected claim with the host country and its health on ``today``, at least ``min_health``."""
     deals = _deals(data, filters, hosts, include_rd)
-    counted = int(deals["counts_in_totals"].sum()) if len(deals) else 0
-    return TableView(
-        claims.deals_table(deals, data.sources), f"{len(deals)} claims match the filters; {counted} count in totals."
-    )
+    table = health.with_health(claims.deals_table(deals, data.sources), data.sources, today)
+    return TableView(*health.at_least(table, min_health))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rekodiq import method
+from rekodiq import format, freshness, health, method
 from rekodiq.data import Dataset
 from rekodiq.views.base import TableView
 
@@ -52,3 +52,18 @@ def row_counts(data: Dataset) -> TableView:
 
 def dictionary(data: Dataset) -> TableView:
     return TableView(method.dictionary_table(data.dictionary))
+
+
+def checked_in_release(data: Dataset) -> TableView:
+    """Every dated row verified against its sources for this data release (last_checked on or after its date)."""
+    rows = format.plain_dates(freshness.checked_in_release(data), "status_date", "last_checked")
+    note = (
+        f"{len(rows)} rows were checked against their sources for release {data.version} "
+        f"(released {data.last_updated.isoformat()})."
+    )
+    return TableView(rows, note)
+
+
+def health_method(data: Dataset) -> TableView:
+    """The parts of the record health score and their points."""
+    return TableView(health.METHOD)

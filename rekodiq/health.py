@@ -1,0 +1,115 @@
+"""Record health: a 0-100 score per claim saying how well its figure is sourced and how recently it was checked.
+
+The score adds four parts, each shown next to it so a reader can see why a claim scores low:
+
+* independent sources (up to 35): 1 text -> 15, 2 -> 25, 3 or more -> 35. Mirrors of one text
+  count once: a source is keyed by the publisher of the text it carries (``original_publisher``
+  for a mirror, else ``publisher``) and its publication date, so a Reuters story and its copy on
+  another site are one source;
+* best grade (up to 25): A 25, B 15, C 5;
+* official or primary source present (15): at least one grade-A source that is not a mirror;
+* recency (up to 25): full within 90 days of ``last_checked``, then falling linearly to 0 one
+  year later (455 days).
+
+The method is stated once here; the Sources and method page shows :data:`METHOD`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from rekodiq.sources import split_ids
+
+INDEPENDENT_POINTS = {0: 0, 1: 15, 2: 25}  # 3 or more: MAX_INDEPENDENT
+MAX_INDEPENDENT = 35
+GRADE_POINTS = {"A": 25, "B": 15, "C": 5}
+PRIMARY_POINTS = 15
+MAX_RECENCY = 25
+RECENCY_FULL_DAYS, RECENCY_ZERO_DAYS = 90, 455
+HEALTH_COLUMNS = ("health", "independent_sources", "best_grade", "primary_source", "days_since_checked")
+
+METHOD = pd.DataFrame(
+    [
+        (
+            "Independent sources",
+            "up to 35",
+            "1 text: 15, 2: 25, 3 or more: 35; mirrors of one text (same original publisher and date) count once",
+        ),
+        ("Best grade", "up to 25", "A (official or primary): 25, B (major outlet): 15, C (aggregator or blog): 5"),
+        ("Official or primary source", "15", "at least one grade-A source that is not a mirror"),
+        ("Recency", "up to 25", "full within 90 days of the last check, falling to 0 one year later (455 days)"),
+    ],
+    columns=["part", "points", "rule"],
+)
+
+
+def _text_key(source: pd.Series) -> tuple[str, object]:
+    publisher = (
+        source["original_publisher"] if source["is_mirror"] and pd.notna(source["original_publisher"]) else source["publisher"]
+    )
+    return (str(publisher).strip().lower(), source["published"])
+
+
+def _source_parts(source_ids: object, sources: pd.DataFrame) -> tuple[int, str | None, bool]:
+    """(independent texts, best grade, has a non-mirror grade-A source) for one claim's sources."""
+    cited = sources[sources.index.isin(split_ids(source_ids))]
+    if cited.empty:
+        return 0, None, False
+    texts = {_text_key(row) for _, row in cited.iterrows()}
+    best = min(cited["grade"])  # "A" < "B" < "C"
+    primary = bool(((cited["grade"] == "A") & ~cited["is_mirror"]).any())
+    return len(texts), best, primary
+
+
+def recency_points(days: int) -> float:
+    """Points for how long ago a row was last checked (see the module contract)."""
+    if days <= RECENCY_FULL_DAYS:
+        return float(MAX_RECENCY)
+    left = max(0, RECENCY_ZERO_DAYS - days) / (RECENCY_ZERO_DAYS - RECENCY_FULL_DAYS)
+    return round(MAX_RECENCY * left, 1)
+
+
+def score(independent: int, best_grade: str | None, primary: bool, days_since_checked: int) -> float:
+    """The 0-100 health score from its four parts."""
+    points = INDEPENDENT_POINTS.get(independent, MAX_INDEPENDENT)
+    points += GRADE_POINTS.get(best_grade or "", 0)
+    points += PRIMARY_POINTS if primary else 0
+    return round(points + recency_points(days_since_checked), 1)
+
+
+def claim_health(financing: pd.DataFrame, sources: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """One row per claim: ``claim_id`` and the :data:`HEALTH_COLUMNS`, scored on ``as_of``.
+
+    ``financing`` needs ``claim_id``, ``source_ids`` and ``last_checked``; ``sources`` is the
+    sources table (``source_id``, ``publisher``, ``original_publisher``, ``is_mirror``,
+    ``published``, ``grade``).
+    """
+    by_id = sources.set_index("source_id")
+    rows = []
+    for claim_id, source_ids, checked in zip(
+        financing["claim_id"], financing["source_ids"], financing["last_checked"], strict=True
+    ):
+        independent, best, primary = _source_parts(source_ids, by_id)
+        days = max(0, (as_of - pd.Timestamp(checked).date()).days)
+        rows.append((claim_id, score(independent, best, primary, days), independent, best or "", primary, days))
+    return pd.DataFrame(rows, columns=["claim_id", *HEALTH_COLUMNS])
+
+
+def with_health(claims: pd.DataFrame, sources: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """``claims`` with the health columns added (matched on ``claim_id``)."""
+    return claims.merge(claim_health(claims, sources, as_of), on="claim_id", how="left", validate="one_to_one")
+
+
+MIN_HEALTH_CHOICES = ("any", "50", "75")  # the ledgers' "record health at least" options (URL: health=)
+
+
+def at_least(ledger: pd.DataFrame, min_health: int) -> tuple[pd.DataFrame, str]:
+    """(the ledger rows with health >= ``min_health``, a plain-text note of how many match, count and show)."""
+    shown = ledger[ledger["health"] >= min_health].reset_index(drop=True) if min_health else ledger
+    counted = int(ledger["counts_in_totals"].sum()) if len(ledger) else 0
+    note = f"{len(ledger)} claims match the filters; {counted} count in totals."
+    if min_health:
+        note += f" {len(shown)} have a record health of at least {min_health}."
+    return shown, note
