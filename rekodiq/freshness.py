@@ -27,8 +27,9 @@ ROW_DATES = (
     ("ownership", "stake_id", "valid_from"),
     ("milestone_targets", "target_id", "stated_on"),
 )
-# Columns of a shown table that name curated rows (a ``claim_ids`` cell may list several).
-ID_COLUMNS = ("claim_id", "claim_ids", "milestone_id", "kpi_row_id", "stake_id", "target_id")
+# Columns of a shown table that name curated rows (a ``claim_ids`` or ``stake_ids`` cell may list
+# several; the timeline's ``id`` holds milestone and claim ids).
+ID_COLUMNS = ("id", "claim_id", "claim_ids", "milestone_id", "kpi_row_id", "stake_id", "stake_ids", "target_id")
 
 
 @dataclass(frozen=True)

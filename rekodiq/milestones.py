@@ -117,7 +117,8 @@ def latest_developments(milestones: pd.DataFrame, sources: pd.DataFrame, n: int 
     """The ``n`` most recent Reko Diq events that happened, newest first, with sources."""
     done = milestones[(milestones["status"] == DONE) & (milestones["project"] == REKO_DIQ)]
     rows = done.sort_values("date", ascending=False).head(n)
-    return plain_dates(with_sources(rows[["date", "title", "category", "source_ids"]], sources), "date").reset_index(drop=True)
+    columns = ["date", "title", "category", "milestone_id", "source_ids"]
+    return plain_dates(with_sources(rows[columns], sources), "date").reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------
