@@ -31,6 +31,8 @@ if not status.ok:
     st.stop()
 
 page = st.navigation(PAGES)
+if ui.stale_failures():
+    st.warning("The data on the server failed its checks just now; the last good data is shown and the failures are logged.")
 ui.sidebar_filters()
 ui.url_notices()
 page.run()

@@ -195,7 +195,8 @@ def claim_history(claim_id: str, current: Dataset | None = None, *, include_work
     ]
     if include_working:
         current = current if current is not None else load_dataset(data_dir()).dataset
-        if current is not None:
+        # Working data that is a stored release (same version) is listed under that release only.
+        if current is not None and current.version not in {step[0] for step in steps}:
             steps.append((releases.WORKING, current.last_updated.isoformat(), current))
     rows, seen, group, rivals = [], None, "", {}
     for version, day, data in steps:

@@ -64,3 +64,22 @@ def test_every_api_table_block_shows_its_csv_address():
     codes = [c.value for c in at.code]
     assert any(c.endswith("/api/v1/changes.csv?lender=JBIC") for c in codes), codes
     assert any(c.startswith("import pandas as pd; df = pd.read_csv(") for c in codes)
+
+
+def test_data_broken_while_running_keeps_the_last_good_data_with_a_notice(monkeypatch, data_copy):
+    from rekodiq.ui import cache
+
+    monkeypatch.setenv("REKODIQ_DATA_DIR", str(data_copy))
+    good = app()
+    assert not good.exception and not good.warning
+    (data_copy / "financing.csv").write_text("claim_id\nnot a claim\n", encoding="utf-8")
+    cache._load.clear()  # what the cache's hourly expiry does
+    try:
+        at = app()
+        at.switch_page("pages/funding.py").run()
+        assert not at.exception and at.get("plotly_chart"), "pages still draw from the last good data"
+        at.run()  # the refusal is noticed while the page draws; the notice shows from the next run on
+        assert any("last good data" in w.value for w in at.warning)
+    finally:
+        cache._load.clear()
+        cache._STALE.clear()

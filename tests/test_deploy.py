@@ -740,4 +740,6 @@ def test_feed_and_data_api_through_proxy(stack, capsys):
     assert status == 200 and json.loads(body)["resources"]
     status, headers, body = _get(stack, "/api/v1/claims.csv?nope=1")
     assert status == 400 and b"unknown parameter" in body and b"Traceback" not in body
-    figure(capsys, f"feed through proxy: {len(parsed.entries)} JBIC entries; API csv/json and datapackage.json 200, bad param 400")
+    figure(
+        capsys, f"feed through proxy: {len(parsed.entries)} JBIC entries; API csv/json and datapackage.json 200, bad param 400"
+    )

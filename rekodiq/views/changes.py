@@ -27,5 +27,6 @@ def history(data: Dataset, claim_id: str) -> TableView:
     table = curation.claim_history(claim_id, data)
     rivals = int((table["role"] == "same group").sum())
     versions = int((table["role"] == "this claim").sum())
-    note = f"Claim {claim_id}: {versions} versions across releases; {rivals} other claims in its group."
+    noun = "version" if versions == 1 else "versions"
+    note = f"Claim {claim_id}: {versions} {noun} across releases; {rivals} other claims in its group (as last released)."
     return TableView(table, note)
