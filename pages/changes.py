@@ -45,7 +45,7 @@ st.subheader("History of a claim")
 claim_ids = ui.view(ctx, views.changes.claim_ids)
 claim = st.selectbox("Claim", claim_ids, key="changes_claim")
 if claim:
-    ui.table_block(ctx, "claim-history", ui.view(ctx, views.changes.history, claim))
+    ui.chart_block(ctx, "claim-history", ui.view(ctx, views.changes.history, claim))
 
     st.subheader("Suggest a correction")
     st.text(

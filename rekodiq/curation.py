@@ -185,8 +185,8 @@ def claim_history(claim_id: str, current: Dataset | None = None, *, include_work
 
     Columns: version, released, role ('this claim' or 'same group'), claim_id, claim_group,
     amount_usd, status, status_date, counts_in_totals, supersedes, source_ids, source, source_url.
-    A claim row is listed for the first release holding it and each release where one of
-    HISTORY_FIELDS changed; rivals are listed as they stand in the newest version holding them.
+    Each claim of the group is listed for the first release holding it and each release where
+    one of HISTORY_FIELDS changed; the chosen claim's rows come first.
     ``current`` is the data in use (loaded from data_dir() when None); its row is labelled
     ``working`` when it differs from the latest release. Unknown claims give an empty frame.
     """
@@ -198,19 +198,20 @@ def claim_history(claim_id: str, current: Dataset | None = None, *, include_work
         # Working data that is a stored release (same version) is listed under that release only.
         if current is not None and current.version not in {step[0] for step in steps}:
             steps.append((releases.WORKING, current.last_updated.isoformat(), current))
-    rows, seen, group, rivals = [], None, "", {}
+    rows: list[dict] = []
+    seen: dict[str, tuple] = {}  # claim id -> its fields as last listed
     for version, day, data in steps:
         fin = data.financing
         match = fin[fin["claim_id"] == claim_id]
         if match.empty:
             continue
-        row = match.iloc[0]
-        group = row["claim_group"]
-        state = tuple(semantic._plain(row.get(f)) for f in HISTORY_FIELDS)
-        if state != seen:
-            rows.append(_history_row(version, day, row, source_lookup(data.sources), "this claim"))
-            seen = state
-        for _, rival in fin[(fin["claim_group"] == group) & (fin["claim_id"] != claim_id)].iterrows():
-            rivals[rival["claim_id"]] = _history_row(version, day, rival, source_lookup(data.sources), "same group")
+        urls = source_lookup(data.sources)
+        for _, row in fin[fin["claim_group"] == match.iloc[0]["claim_group"]].iterrows():
+            state = tuple(semantic._plain(row.get(f)) for f in HISTORY_FIELDS)
+            if seen.get(row["claim_id"]) != state:
+                rows.append(_history_row(version, day, row, urls, "this claim" if row["claim_id"] == claim_id else "same group"))
+                seen[row["claim_id"]] = state
     columns = ["version", "released", "role", "claim_id", "claim_group", *HISTORY_FIELDS, "source", "source_url"]
-    return pd.DataFrame(rows + list(rivals.values()), columns=columns)
+    return pd.DataFrame(rows, columns=columns).sort_values(
+        ["role", "claim_id", "released"], ascending=[False, True, True], ignore_index=True
+    )

@@ -305,7 +305,7 @@ def filter_changes(changes: pd.DataFrame, filters: Filters) -> pd.DataFrame:
         if values:
             chosen = True
             mask &= changes[column].isin(values)
-    scope = claim_rules.in_project_scope(changes.rename(columns={}), filters.project) if filters.project != "all" else mask
+    scope = claim_rules.in_project_scope(changes, filters.project)
     mask &= ~claims_rows | scope
     if chosen:
         mask &= claims_rows

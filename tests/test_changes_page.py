@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from test_app import app, texts
 
 from rekodiq import changes, diff, releases
@@ -48,7 +50,8 @@ def test_a_date_picks_the_release_before_it_and_a_bad_value_falls_back_visibly()
 def test_claim_history_and_correction_record():
     at = _page()
     at.selectbox(key="changes_claim").set_value("C018").run()
-    history = at.dataframe[1].value
+    history = at.dataframe[1].value  # the chart's table view
+    assert any(json.loads(c.proto.spec)["data"] for c in at.get("plotly_chart"))
     assert list(history.loc[history["role"] == "this claim", "version"])[:2] == ["1.0.0", "2.0.0"]
     at.selectbox(key="correction_field").set_value("amount_usd").run()
     at.text_input(key="correction_value").input("750").run()

@@ -202,3 +202,16 @@ def test_claim_history_lists_versions_and_rivals():
     assert {"C017", "C019"} <= set(history.loc[history["role"] == "same group", "claim_id"])
     assert mine["source_url"].str.startswith("http").all()
     assert curation.claim_history("C999").empty
+
+
+def test_history_chart_joins_the_claims_versions_and_escapes_text():
+    from rekodiq.charts.history import build_claim_history
+
+    history = curation.claim_history("C018")
+    fig = build_claim_history(history)
+    mine, rivals = fig.data
+    assert (mine.name, len(mine.x)) == ("this claim", 2) and mine.mode == "lines+markers"
+    assert set(rivals.y) == set(history.loc[history["role"] == "same group", "claim_id"])
+    hostile = history.assign(source="<a href=x>$1</a>")
+    assert all("<a href" not in text for trace in build_claim_history(hostile).data for text in trace.hovertext)
+    assert build_claim_history(history.iloc[:0]).layout.annotations

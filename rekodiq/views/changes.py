@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from rekodiq import changes, curation
 from rekodiq import diff as semantic
+from rekodiq.charts.history import build_claim_history
 from rekodiq.data import Dataset
 from rekodiq.filters import Filters
-from rekodiq.views.base import TableView
+from rekodiq.views.base import ChartView, TableView
 
 
 def since(data: Dataset, filters: Filters, base: str) -> TableView:
@@ -22,11 +23,12 @@ def claim_ids(data: Dataset) -> list[str]:
     return sorted(data.financing["claim_id"])
 
 
-def history(data: Dataset, claim_id: str) -> TableView:
+def history(data: Dataset, claim_id: str) -> ChartView:
     """One claim's versions across releases and the other versions of its claim group."""
     table = curation.claim_history(claim_id, data)
-    rivals = int((table["role"] == "same group").sum())
+    rivals = table.loc[table["role"] == "same group", "claim_id"].nunique()
     versions = int((table["role"] == "this claim").sum())
     noun = "version" if versions == 1 else "versions"
-    note = f"Claim {claim_id}: {versions} {noun} across releases; {rivals} other claims in its group (as last released)."
-    return TableView(table, note)
+    note = f"Claim {claim_id}: {versions} {noun} across releases; {rivals} other claims in its group."
+    alt = f"Dot chart over time of {len(table)} versions: claim {claim_id} across releases and the other claims of its group."
+    return ChartView(build_claim_history(table), table, alt, note)
