@@ -57,5 +57,10 @@ def build_claim_history(history: pd.DataFrame) -> go.Figure:
             )
         )
     fig.update_yaxes(title=None, type="category")
-    fig.update_xaxes(title="release date")
+    ticks = history.drop_duplicates("released").sort_values("released")
+    fig.update_xaxes(
+        title="release",
+        tickvals=list(pd.to_datetime(ticks["released"])),
+        ticktext=[f"{plotly_safe(v)}<br>{d}" for v, d in zip(ticks["version"], ticks["released"], strict=True)],
+    )
     return fig
