@@ -18,6 +18,7 @@ PAGES = [
     st.Page("pages/timeline.py", title="Timeline", url_path="timeline"),
     st.Page("pages/peers.py", title="Peer deals", url_path="peers"),
     st.Page("pages/sources.py", title="Sources and method", url_path="sources"),
+    st.Page("pages/changes.py", title="What changed", url_path="changes"),
 ]
 
 status = ui.data_status()
@@ -30,6 +31,8 @@ if not status.ok:
     st.stop()
 
 page = st.navigation(PAGES)
+if ui.stale_failures():
+    st.warning("The data on the server failed its checks just now; the last good data is shown and the failures are logged.")
 ui.sidebar_filters()
 ui.url_notices()
 page.run()

@@ -33,7 +33,8 @@ PASSTHROUGH_KEYS = ("embed", "embed_options")
 # claims are added (``?rd=1``).
 HOST_PARAM, RD_PARAM = "host", "rd"
 HEALTH_PARAM = "health"  # the ledgers' minimum record health
-PAGE_KEYS = ("view", "stack", HOST_PARAM, RD_PARAM, HEALTH_PARAM)
+SINCE_PARAM = "since"  # the What-changed page and the feed: a release version or a YYYY-MM-DD date
+PAGE_KEYS = ("view", "stack", HOST_PARAM, RD_PARAM, HEALTH_PARAM, SINCE_PARAM)
 
 MAX_VALUES_PER_KEY = 50
 MAX_VALUE_CHARS = 200

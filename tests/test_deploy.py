@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import http.client
+import json
 import os
 import queue
 import re
@@ -720,3 +721,25 @@ def test_failover_when_an_app_process_dies(stack, browser, capsys):
         assert new_ws, f"no websocket of the pinned browser reached {survivor_addr}: {after}"
     finally:
         ctx.close()
+
+
+def test_feed_and_data_api_through_proxy(stack, capsys):
+    """The Atom feed, the data API and datapackage.json answer through nginx, with their headers and plain 4xx."""
+    import feedparser
+
+    status, headers, body = _get(stack, "/feed.atom?lender=JBIC")
+    assert status == 200 and _header(headers, "content-type")[0].startswith("application/atom+xml")
+    parsed = feedparser.parse(body)
+    assert parsed.version == "atom10" and not parsed.bozo and parsed.entries
+    status, headers, body = _get(stack, "/api/v1/claims.csv?lender=JBIC", {"Accept-Encoding": "identity"})
+    assert status == 200 and _header(headers, "x-data-version") and b"JBIC" in body
+    assert _header(headers, "x-content-type-options") == ["nosniff"], "the proxy's security headers apply to the API too"
+    status, headers, body = _get(stack, "/api/v1/claims.json?lender=JBIC", {"Accept-Encoding": "identity"})
+    assert status == 200 and json.loads(body)["meta"]["data_version"] == _header(headers, "x-data-version")[0]
+    status, _, body = _get(stack, "/datapackage.json", {"Accept-Encoding": "identity"})
+    assert status == 200 and json.loads(body)["resources"]
+    status, headers, body = _get(stack, "/api/v1/claims.csv?nope=1")
+    assert status == 400 and b"unknown parameter" in body and b"Traceback" not in body
+    figure(
+        capsys, f"feed through proxy: {len(parsed.entries)} JBIC entries; API csv/json and datapackage.json 200, bad param 400"
+    )

@@ -646,7 +646,7 @@ def test_dataset_zip_neutralises_formula_cells_and_says_so(tmp_path):
 def test_dataset_zip_of_the_real_data_dir():
     archive = zipfile.ZipFile(io.BytesIO(export.dataset_zip(DATA_DIR)))
     names = set(archive.namelist())
-    assert {p.name for p in DATA_DIR.glob("*.csv")} | {"manifest.json", "README.txt"} == names
+    assert {p.name for p in DATA_DIR.glob("*.csv")} | {"manifest.json", "README.txt", "datapackage.json"} == names
     assert "data_dictionary.csv" in names
 
 

@@ -107,6 +107,18 @@ def chart_bundle(
     return buffer.getvalue()
 
 
+def _datapackage(data_dir: Path) -> bytes | None:
+    """datapackage.json of the folder (Frictionless v2), None when the folder lacks a dictionary or manifest."""
+    from rekodiq import datapackage
+
+    if not ((data_dir / "data_dictionary.csv").is_file() and (data_dir / "manifest.json").is_file()):
+        return None
+    try:
+        return orjson.dumps(datapackage.build(data_dir), option=orjson.OPT_INDENT_2)
+    except (KeyError, ValueError, OSError):
+        return None
+
+
 def dataset_zip(data_dir: Path) -> bytes:
     """Every CSV in ``data_dir`` (data_dictionary.csv among them), manifest.json and a README.txt.
 
@@ -124,6 +136,9 @@ def dataset_zip(data_dir: Path) -> bytes:
         if changed:
             altered.append(f"{path.name} ({changed} cell{'s' if changed != 1 else ''})")
         members.append((path.name, payload))
+    package = _datapackage(data_dir)
+    if package is not None:
+        members.append(("datapackage.json", package))
     manifest = data_dir / "manifest.json"
     version = as_of = "unknown"
     if manifest.is_file() and not manifest.is_symlink():

@@ -13,7 +13,7 @@ import gc
 import rekodiq.views  # noqa: F401
 from rekodiq import theme
 from rekodiq.ui.blocks import SOURCE_LINK, chart_block, dataframe, dataset_download, downloads, table_block
-from rekodiq.ui.cache import DataStatus, PageContext, data_status, options_for, view
+from rekodiq.ui.cache import DataStatus, PageContext, data_status, options_for, stale_failures, view
 from rekodiq.ui.errors import render_error_page
 from rekodiq.ui.footer import footer
 from rekodiq.ui.sidebar import (
@@ -51,6 +51,7 @@ __all__ = [
     "page_context",
     "render_error_page",
     "sidebar_filters",
+    "stale_failures",
     "sync_url",
     "table_block",
     "url_choice",

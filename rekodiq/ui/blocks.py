@@ -18,6 +18,7 @@ from rekodiq.freshness import Freshness
 from rekodiq.ui.cache import PageContext
 from rekodiq.urlstate import describe
 from rekodiq.views.base import ChartView, TableView
+from rekodiq.web.api import api_path
 
 PLOTLY_CONFIG = {
     "displaylogo": False,
@@ -50,6 +51,7 @@ def chart_block(ctx: PageContext, key: str, chart: ChartView) -> None:
     with st.expander("Table view of this chart"):
         dataframe(chart.table)
     downloads(ctx, chart.figure, key=key, table=chart.table, current=chart.freshness)
+    use_this_data(ctx, key)
 
 
 def table_block(ctx: PageContext, key: str, table: TableView | pd.DataFrame, *, column_config: dict | None = None) -> None:
@@ -62,6 +64,21 @@ def table_block(ctx: PageContext, key: str, table: TableView | pd.DataFrame, *, 
     dataframe(table, column_config=column_config, key=f"table_{key}")
     _freshness_line(current)
     downloads(ctx, None, key=key, table=table, current=current)
+    use_this_data(ctx, key)
+
+
+def use_this_data(ctx: PageContext, key: str) -> None:
+    """The address of this block's rows in the data API and a one-line pandas example (blocks with an API table only)."""
+    path = api_path(key, ctx.filters, _page_params())
+    if path is None:
+        return
+    page = st.context.url or ""
+    origin = page.split("/", 3)[:3] if "://" in page else []
+    url = "/".join(origin) + path if origin else path
+    with st.expander("Use this data", icon=":material/api:"):
+        st.text("The same rows as CSV (add .json instead of .csv for JSON with the data version):")
+        st.code(url, language=None)
+        st.code(f'import pandas as pd; df = pd.read_csv("{url}")', language="python")
 
 
 def _freshness_line(current: Freshness | None) -> None:

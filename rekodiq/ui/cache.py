@@ -12,6 +12,7 @@ computed (a cache miss). A run whose views are all cached never copies the datas
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -27,6 +28,7 @@ from rekodiq.filters import FilterOptions, Filters, filter_options
 from rekodiq.freshness import Freshness
 from rekodiq.validation import ValidationReport
 from rekodiq.views.base import ChartView, TableView, with_freshness
+from rekodiq.web import data as web_data
 
 MAX_VIEWS = 256  # distinct (view, arguments, data version) results kept, for one hour
 COMPACT_MIN_POINTS = 500  # x/y lists at least this long (map outlines) are stored as float32
@@ -34,7 +36,30 @@ COMPACT_MIN_POINTS = 500  # x/y lists at least this long (map outlines) are stor
 
 @st.cache_data(max_entries=2, ttl=3600, show_spinner=False)
 def _load(folder: str) -> LoadResult:
-    return load_dataset(Path(folder))
+    """The folder's data; if it fails validation after good data was served (a half-copied
+    release), the last good data instead, with the failures logged and counted in ``_STALE``."""
+    result = load_dataset(Path(folder))
+    if result.dataset is not None:
+        web_data.remember(Path(folder), result.dataset)
+        _STALE.pop(folder, None)
+        return result
+    good = web_data.last_good(Path(folder))
+    if good is None:
+        return result
+    LOG.error(
+        "data in %s failed validation; the dashboard keeps version %s: %s", folder, good.version, result.report.failures[:5]
+    )
+    _STALE[folder] = len(result.report.failures)
+    return LoadResult(good, ValidationReport(rows_read=result.report.rows_read))
+
+
+LOG = logging.getLogger(__name__)
+_STALE: dict[str, int] = {}  # folder -> failures of the data that was refused (last good data kept)
+
+
+def stale_failures() -> int:
+    """How many failures the data folder had when it was last refused (0: the data shown is current)."""
+    return _STALE.get(str(data_dir()), 0)
 
 
 @dataclass(frozen=True)

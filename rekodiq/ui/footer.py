@@ -14,3 +14,7 @@ def footer(status: DataStatus) -> None:
         f"Data version {status.version} · released {status.last_updated.isoformat()}{newest} · "
         "every figure links to its source on the Sources page · boundaries: Natural Earth (public domain), de facto."
     )
+    # Plain links (no Markdown): the change feed and the machine-readable description of the data.
+    feed, package = st.columns(2, width=480)
+    feed.link_button("Atom feed of changes", "/feed.atom", icon=":material/rss_feed:", key="footer_feed")
+    package.link_button("datapackage.json", "/datapackage.json", icon=":material/dataset:", key="footer_package")

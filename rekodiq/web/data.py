@@ -48,3 +48,16 @@ def current() -> Dataset:
         if cached:
             return cached[1]
         raise DataUnavailable(f"no valid data in {folder}")
+
+
+def remember(folder: Path, dataset: Dataset) -> None:
+    """Record ``dataset`` as the last good data of ``folder`` (the dashboard's loader calls this too)."""
+    with _LOCK:
+        _GOOD[str(folder)] = (_stamp(Path(folder)), dataset)
+
+
+def last_good(folder: Path) -> Dataset | None:
+    """The last good dataset seen for ``folder`` in this process, if any."""
+    with _LOCK:
+        cached = _GOOD.get(str(folder))
+    return cached[1] if cached else None
