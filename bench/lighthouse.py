@@ -72,7 +72,8 @@ def _measure(server_url: str, paths: dict[str, str], reps: int, timeout_s: float
                 try:
                     runs.append(_one(server_url + path, preset, timeout_s))
                 except (subprocess.SubprocessError, OSError, KeyError, ValueError) as exc:
-                    res.setdefault("errors", []).append(f"{name} {preset}: {type(exc).__name__}: {str(exc)[:200]}")
+                    detail = (getattr(exc, "stderr", b"") or b"")[-300:].decode("utf-8", "replace")
+                    res.setdefault("errors", []).append(f"{name} {preset}: {type(exc).__name__}: {detail or str(exc)[:200]}")
             res[f"{name}/{preset}"] = _median(runs)
     return res
 

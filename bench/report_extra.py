@@ -246,7 +246,7 @@ def _lighthouse_section(res: dict) -> list[str]:
     lines = [
         "### First chart in a browser (Lighthouse)",
         "",
-        f"{lh.get('method')} ({lh.get('reps')} runs). {LH_BASELINE_TEXT}.",
+        f"{lh.get('method')} ({lh.get('reps')} run(s) per page and preset). {LH_BASELINE_TEXT}.",
         "",
     ]
     lines += _table(
