@@ -220,7 +220,7 @@ class AppServer:
 
     _live: list[AppServer] = []
 
-    def __init__(self, name: str, timeout_s: float = 120.0) -> None:
+    def __init__(self, name: str, timeout_s: float = 120.0, script: str = "server.py") -> None:
         self.name = name
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -232,7 +232,7 @@ class AppServer:
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "server.py"),
+            str(ROOT / script),
             "--server.port",
             str(self.port),
             "--server.headless",
@@ -302,7 +302,7 @@ class ProxiedServer:
 
     _live: list[ProxiedServer] = []
 
-    def __init__(self, name: str, replicas: int = 2, timeout_s: float = 180.0) -> None:
+    def __init__(self, name: str, replicas: int = 2, timeout_s: float = 180.0, script: str = "server.py") -> None:
         import shutil
         import tempfile
 
@@ -329,6 +329,7 @@ class ProxiedServer:
             SERVE_RESTART="0",
             SERVE_HEALTH_TIMEOUT=str(int(timeout_s)),
             SERVE_PYTHON=PYTHON,
+            SERVE_APP=script,
             SERVE_CONN_LIMIT="2000",
             SERVE_REQ_RATE="5000r/s",
             SERVE_REQ_BURST="20000",

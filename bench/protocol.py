@@ -63,6 +63,8 @@ class Session:
         self.states: dict[str, tuple] = {}  # widget id -> (in sidebar, WidgetState as the browser sends it)
         self.bytes_received = 0
         self.last_exception = ""
+        self.fragments: dict[str, str] = {}  # widget label -> id of the fragment that draws it
+        self.cached: dict[str, str] = {}  # hash -> element type of the large messages a browser keeps
 
     async def connect(self) -> None:
         import websockets
@@ -86,13 +88,21 @@ class Session:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self.ws.close(), 10)
 
-    def _request(self, page: str, widget_states: list | None):
-        """The ``rerun_script`` BackMsg the browser sends to show ``page`` with ``widget_states``."""
+    def _request(self, page: str, widget_states: list | None, fragment_id: str = ""):
+        """The ``rerun_script`` BackMsg the browser sends to show ``page`` with ``widget_states``.
+
+        Like the browser, it names the large messages it already holds (``cached_message_hashes``),
+        so the server sends a reference instead of an unchanged chart or table; a widget inside
+        an ``st.fragment`` reruns only that fragment (``fragment_id``).
+        """
         from streamlit.proto.BackMsg_pb2 import BackMsg
 
         msg = BackMsg()
         cs = msg.rerun_script
         cs.query_string = ""
+        cs.cached_message_hashes.extend(self.cached)
+        if fragment_id:
+            cs.fragment_id = fragment_id
         if page in self.pages:  # a switch inside the session: the browser sends the page's hash only
             cs.page_script_hash = self.pages[page]
         else:  # the first request names the page from the URL path
@@ -117,6 +127,7 @@ class Session:
         widget = getattr(fwd.delta.new_element, etype)
         in_sidebar = bool(fwd.metadata.delta_path) and fwd.metadata.delta_path[0] == 1
         self.widgets[widget.label] = widget
+        self.fragments[widget.label] = fwd.delta.fragment_id
         if widget.set_value or widget.id not in previous:  # else the browser keeps its value
             seen[widget.id] = (in_sidebar, _state_of(etype, widget))
         else:
@@ -125,6 +136,8 @@ class Session:
     def _on_new_element(self, fwd, counts: dict, previous: dict[str, tuple], seen: dict[str, tuple]) -> None:
         el = fwd.delta.new_element
         etype = el.WhichOneof("type")
+        if fwd.metadata.cacheable and fwd.hash:
+            self.cached[fwd.hash] = etype
         if etype == "plotly_chart":
             counts["charts"] += 1
         elif etype == "exception":
@@ -138,7 +151,7 @@ class Session:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
         seen: dict[str, tuple] = {}
-        counts = {"deltas": 0, "charts": 0, "exceptions": 0, "bytes": 0}
+        counts = {"deltas": 0, "charts": 0, "exceptions": 0, "bytes": 0, "refs": 0}
         while True:
             remaining = deadline - time.perf_counter()
             if remaining <= 0:
@@ -150,6 +163,10 @@ class Session:
             kind = fwd.WhichOneof("type")
             if kind == "navigation":
                 self.pages = {p.url_pathname: p.page_script_hash for p in fwd.navigation.app_pages}
+            elif kind == "ref_hash":  # an unchanged large element the browser already holds
+                counts["deltas"] += 1
+                counts["refs"] += 1
+                counts["charts"] += self.cached.get(fwd.ref_hash) == "plotly_chart"
             elif kind == "delta":
                 counts["deltas"] += 1
                 if fwd.delta.WhichOneof("type") == "new_element":
@@ -157,13 +174,16 @@ class Session:
             elif kind == "script_finished" and fwd.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                 return seen, counts
 
-    async def rerun(self, *, page: str, widget_states: list | None = None) -> dict:
-        msg = self._request(page, widget_states)
+    async def rerun(self, *, page: str, widget_states: list | None = None, fragment_id: str = "") -> dict:
+        msg = self._request(page, widget_states, fragment_id)
         t0 = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
         previous = self._states_before_run(widget_states)
         seen, counts = await self._receive_run(t0 + self.timeout_s, previous)
-        self.states = seen  # widgets of this run only, as the browser drops unmounted ones
+        if fragment_id:  # a fragment run redraws its own widgets only; the others stay mounted
+            self.states = {**self.states, **seen}
+        else:
+            self.states = seen  # widgets of this run only, as the browser drops unmounted ones
         self.bytes_received += counts["bytes"]
         return {
             "s": time.perf_counter() - t0,
@@ -171,6 +191,7 @@ class Session:
             "charts": counts["charts"],
             "exceptions": counts["exceptions"],
             "bytes": counts["bytes"],
+            "refs": counts["refs"],
         }
 
     def current_states(self, *, sidebar_only: bool = False) -> list:

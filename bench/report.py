@@ -131,7 +131,11 @@ def _export_targets(res: dict) -> list[dict]:
 
 def targets(res: dict) -> list[dict]:
     """Every target with its measured value and whether it is met."""
-    return _warm_targets(res) + _payload_targets(res) + _concurrency_targets(res) + _export_targets(res)
+    from bench import report_extra
+
+    return (
+        _warm_targets(res) + _payload_targets(res) + _concurrency_targets(res) + _export_targets(res) + report_extra.targets(res)
+    )
 
 
 def _warm_rows(res: dict) -> list[list[str]]:
@@ -432,6 +436,8 @@ def _before_section(res: dict, before: dict | None) -> list[str]:
 
 
 def markdown(res: dict, before: dict | None = None) -> str:
+    from bench import report_extra
+
     lines = [
         *_intro_lines(res),
         *_warm_section(res),
@@ -439,7 +445,9 @@ def markdown(res: dict, before: dict | None = None) -> str:
         *_concurrency_section(res),
         *_protocol_section(res),
         *_downloads_section(res),
+        *report_extra.sections(res),
         *_targets_section(res),
+        *report_extra.target_table(res.get("targets") or targets(res), _fmt_value),
         *_before_section(res, before),
     ]
     return "\n".join(lines) + "\n"

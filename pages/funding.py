@@ -14,14 +14,21 @@ filters = ctx.filters
 st.title("Funding")
 ui.active_filters(filters)
 
-left, right = st.columns([3, 2])
-with left:
-    view = ui.url_choice(
-        "Show", list(INSTRUMENT_VIEWS), key="funding_view", param="view", default="lending", format_func=VIEW_LABELS.get
-    )
-with right:
-    stack_by = ui.url_choice("Stack bars by", list(STACK_OPTIONS), key="funding_stack_by", param="stack", default="status")
-ui.chart_block(ctx, "funding-by-lender", ui.view(ctx, views.funding.by_financier, filters, view=view, stack_by=stack_by))
+
+# Page-local options rerun only their own block (st.fragment); the sidebar filters rerun the page.
+@st.fragment
+def _by_lender() -> None:
+    left, right = st.columns([3, 2])
+    with left:
+        view = ui.url_choice(
+            "Show", list(INSTRUMENT_VIEWS), key="funding_view", param="view", default="lending", format_func=VIEW_LABELS.get
+        )
+    with right:
+        stack_by = ui.url_choice("Stack bars by", list(STACK_OPTIONS), key="funding_stack_by", param="stack", default="status")
+    ui.chart_block(ctx, "funding-by-lender", ui.view(ctx, views.funding.by_financier, filters, view=view, stack_by=stack_by))
+
+
+_by_lender()
 
 st.subheader("Capital stack")
 ui.chart_block(ctx, "capital-stack", ui.view(ctx, views.funding.capital_stack, filters))
@@ -30,5 +37,12 @@ st.subheader("Where sources disagree")
 ui.chart_block(ctx, "disputed-figures", ui.view(ctx, views.funding.disputed, filters))
 
 st.subheader("Claims ledger")
-min_health = ui.min_health_choice(key="funding_health")
-ui.table_block(ctx, "claims-ledger", ui.view(ctx, views.funding.ledger, filters, dt.date.today(), min_health=min_health))
+
+
+@st.fragment
+def _ledger() -> None:
+    min_health = ui.min_health_choice(key="funding_health")
+    ui.table_block(ctx, "claims-ledger", ui.view(ctx, views.funding.ledger, filters, dt.date.today(), min_health=min_health))
+
+
+_ledger()

@@ -15,29 +15,37 @@ st.text(
     "The ownership records have no financier, instrument, country or status-ladder fields, so the sidebar filters do not "
     "change this page. Pick a date below to see the split on any day since the first agreement."
 )
-first_day = ui.view(ctx, views.ownership.first_day)
-when = st.date_input("Split on date", value=today, min_value=first_day, max_value=today, key="own_date", format="YYYY-MM-DD")
-when = when if isinstance(when, dt.date) else today
 
-st.subheader("Who owns the project")
-st.text(
-    "Stakes in force (the legal split) on the chosen date. The two large boxes are Barrick and the Pakistani side; inside "
-    "them, the company that holds each stake; inside those, the holder, with the stake's percent and basis."
-)
-ui.chart_block(ctx, "ownership-split", ui.view(ctx, views.ownership.split, when, today))
 
-st.subheader("Who pays for the equity")
-st.text(
-    "Contributing: the holder pays its share of the capital. Fully funded: another party pays for the holder "
-    "(for Balochistan's stake held through BMRL, the federal government). Free-carried: nobody pays; the holder "
-    "keeps its stake without contributing, so the paying stakes share the whole equity bill between them."
-)
-payers = ui.view(ctx, views.ownership.equity_payers, when)
-if payers:
-    col1, col2 = st.columns(2)
-    col1.metric("Free-carried share of the project", payers[0])
-    col2.metric("Share of the project that pays for equity", payers[1])
-ui.chart_block(ctx, "ownership-funded-shares", ui.view(ctx, views.ownership.funded_shares, when))
+# The date picker reruns only the blocks it shapes (st.fragment); the rest of the page stays as sent.
+@st.fragment
+def _on_date() -> None:
+    first_day = ui.view(ctx, views.ownership.first_day)
+    when = st.date_input("Split on date", value=today, min_value=first_day, max_value=today, key="own_date", format="YYYY-MM-DD")
+    when = when if isinstance(when, dt.date) else today
+
+    st.subheader("Who owns the project")
+    st.text(
+        "Stakes in force (the legal split) on the chosen date. The two large boxes are Barrick and the Pakistani side; inside "
+        "them, the company that holds each stake; inside those, the holder, with the stake's percent and basis."
+    )
+    ui.chart_block(ctx, "ownership-split", ui.view(ctx, views.ownership.split, when, today))
+
+    st.subheader("Who pays for the equity")
+    st.text(
+        "Contributing: the holder pays its share of the capital. Fully funded: another party pays for the holder "
+        "(for Balochistan's stake held through BMRL, the federal government). Free-carried: nobody pays; the holder "
+        "keeps its stake without contributing, so the paying stakes share the whole equity bill between them."
+    )
+    payers = ui.view(ctx, views.ownership.equity_payers, when)
+    if payers:
+        col1, col2 = st.columns(2)
+        col1.metric("Free-carried share of the project", payers[0])
+        col2.metric("Share of the project that pays for equity", payers[1])
+    ui.chart_block(ctx, "ownership-funded-shares", ui.view(ctx, views.ownership.funded_shares, when))
+
+
+_on_date()
 
 st.subheader("Ownership since 1993")
 st.text(

@@ -101,7 +101,16 @@ else:
     ui.table_block(ctx, "peer-programmes", programmes, column_config=AMOUNT_COLUMNS)
 
 st.subheader("Peer deals ledger")
-min_health = ui.min_health_choice(key="peers_health")
-if min_health:
-    ledger = ui.view(ctx, views.peers.ledger, filters, hosts, include_rd, dt.date.today(), min_health=min_health)
-ui.table_block(ctx, "peer-deals", ledger)
+
+
+# The ledger's own option reruns only the ledger (st.fragment); the page's other controls rerun the page.
+@st.fragment
+def _peer_ledger() -> None:
+    min_health = ui.min_health_choice(key="peers_health")
+    table = ledger
+    if min_health:
+        table = ui.view(ctx, views.peers.ledger, filters, hosts, include_rd, dt.date.today(), min_health=min_health)
+    ui.table_block(ctx, "peer-deals", table)
+
+
+_peer_ledger()

@@ -20,25 +20,40 @@ st.text(
 )
 
 st.subheader("Milestones and finance events")
-window = st.segmented_control(
-    "Time window", list(WINDOWS), default="whole", format_func=WINDOWS.get, key="tl_window", required=True
-)
-ui.chart_block(ctx, "timeline", ui.view(ctx, views.timeline.milestones_and_events, filters, window, dt.date.today()))
+
+
+# Page-local options rerun only their own block (st.fragment); the sidebar filters rerun the page.
+@st.fragment
+def _timeline() -> None:
+    window = st.segmented_control(
+        "Time window", list(WINDOWS), default="whole", format_func=WINDOWS.get, key="tl_window", required=True
+    )
+    ui.chart_block(ctx, "timeline", ui.view(ctx, views.timeline.milestones_and_events, filters, window, dt.date.today()))
+
+
+_timeline()
 
 st.subheader("Planned vs actual: how the targets slipped")
 st.text(
     "Each line follows one milestone: every point is a target date (up) as reported on a date (across). A line that climbs "
     "means the target moved later. Points on the dotted diagonal were due the day they were stated."
 )
-available = ui.view(ctx, views.timeline.tracked_milestones)
-keys = st.multiselect(
-    "Milestones shown",
-    available,
-    default=[k for k in DEFAULT_SLIPPAGE_KEYS if k in available],
-    format_func=lambda k: MILESTONE_KEY_LABELS.get(k, k),
-    key="tl_slip_keys",
-)
-ui.chart_block(ctx, "target-slippage", ui.view(ctx, views.timeline.slippage, tuple(sorted(keys))))
+
+
+@st.fragment
+def _slippage() -> None:
+    available = ui.view(ctx, views.timeline.tracked_milestones)
+    keys = st.multiselect(
+        "Milestones shown",
+        available,
+        default=[k for k in DEFAULT_SLIPPAGE_KEYS if k in available],
+        format_func=lambda k: MILESTONE_KEY_LABELS.get(k, k),
+        key="tl_slip_keys",
+    )
+    ui.chart_block(ctx, "target-slippage", ui.view(ctx, views.timeline.slippage, tuple(sorted(keys))))
+
+
+_slippage()
 
 st.subheader("All milestones")
 st.text("Milestones under the date and project filters, newest first; the link opens the first source.")

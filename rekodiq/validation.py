@@ -16,6 +16,7 @@ description of every column: a column added to a CSV without a dictionary row fa
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -87,6 +88,9 @@ class ValidationReport:
 # --------------------------------------------------------------------------------------
 
 
+# The cell checks below are pure functions of the cell text, and dates, amounts and id lists
+# repeat across rows: memoised, a 100,000-claim dataset parses each distinct value once.
+@functools.lru_cache(maxsize=1 << 16)
 def _is_number(text: str) -> bool:
     try:
         value = float(text)
@@ -99,6 +103,7 @@ def _is_integer(text: str) -> bool:
     return text.lstrip("-").isdigit()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _is_iso_date(text: str) -> bool:
     try:
         dt.date.fromisoformat(text)
@@ -197,8 +202,9 @@ def _failures_from_pandera(file: str, cases: pd.DataFrame) -> Iterable[Failure]:
 # --------------------------------------------------------------------------------------
 
 
-def _ids(value: object) -> list[str]:
-    return [] if pd.isna(value) else [part for part in str(value).split(";") if part]
+@functools.lru_cache(maxsize=1 << 16)
+def _ids(value: object) -> tuple[str, ...]:
+    return () if pd.isna(value) else tuple(part for part in str(value).split(";") if part)
 
 
 def _foreign_key_failures(raw: Mapping[str, pd.DataFrame], dictionary: pd.DataFrame) -> list[Failure]:
@@ -267,19 +273,31 @@ def _link_failures(fin: pd.DataFrame) -> list[Failure]:
 
 
 def _group_failures(fin: pd.DataFrame) -> list[Failure]:
-    """Exactly one version of each claim group counts: one row, or the parts of one aggregate."""
+    """Exactly one version of each claim group counts: one row, or the parts of one aggregate.
+
+    Vectorised (one groupby, no per-group frames) so 100,000 claims validate in well under a
+    second; only the groups that break the rule are visited one by one, in file order.
+    """
     failures, rule = [], "one version per claim group counts"
     part_of = {k: v for k, v in zip(fin["claim_id"], fin["part_of"], strict=True) if isinstance(v, str)}
-    for group, rows in fin.groupby("claim_group", sort=False):
-        counted = rows[rows["counts_in_totals"] == "true"]
-        if counted.empty:
+    counts = fin["counts_in_totals"] == "true"
+    rows = pd.DataFrame({"group": fin["claim_group"], "counted": counts, "parent": fin["claim_id"].map(part_of)})
+    first_row = rows.reset_index().groupby("group", sort=False)["index"].first()
+    counted = rows[counts].assign(no_parent=lambda f: f["parent"].isna())
+    stats = counted.groupby("group", sort=False).agg(
+        n=("no_parent", "size"), no_parent=("no_parent", "sum"), parents=("parent", "nunique")
+    )
+    n = stats["n"].reindex(first_row.index, fill_value=0)
+    mixed = (stats["n"] > 1) & ((stats["no_parent"] > 0) | (stats["parents"] != 1))
+    mixed = mixed.reindex(first_row.index, fill_value=False)
+    for group in first_row.index[(n == 0) | mixed]:
+        if n[group] == 0:
             message = f"no version of group {group!r} counts in totals"
-            failures.append(Failure(FINANCING, int(rows.index[0]) + 1, "counts_in_totals", rule, message))
+            failures.append(Failure(FINANCING, int(first_row[group]) + 1, "counts_in_totals", rule, message))
             continue
-        parents = {part_of.get(cid) for cid in counted["claim_id"]}
-        if len(counted) > 1 and (len(parents) != 1 or None in parents):
-            message = f"group {group!r} has {len(counted)} counted rows that are not the parts of one aggregate"
-            failures += [Failure(FINANCING, int(idx) + 1, "counts_in_totals", rule, message) for idx in counted.index]
+        idx = counted.index[counted["group"] == group]
+        message = f"group {group!r} has {len(idx)} counted rows that are not the parts of one aggregate"
+        failures += [Failure(FINANCING, int(i) + 1, "counts_in_totals", rule, message) for i in idx]
     return failures
 
 
@@ -307,6 +325,7 @@ def _claim_row_failures(i: int, row) -> list[Failure]:
     return failures
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _parse_date(text: object) -> dt.date | None:
     return dt.date.fromisoformat(text) if isinstance(text, str) and _is_iso_date(text) else None
 
@@ -488,6 +507,15 @@ def _misc_failures(raw: Mapping[str, pd.DataFrame]) -> list[Failure]:
     return failures
 
 
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with Python objects (str, None for empty cells) for the row-by-row domain rules.
+
+    Iterating Arrow-backed string columns cell by cell costs about 3 µs a cell; on 100,000
+    claims that was most of the validation time. The values, and so every message, are the same.
+    """
+    return frame.astype(object).where(frame.notna(), None)
+
+
 def validate_tables(
     raw: Mapping[str, pd.DataFrame],
     dictionary: pd.DataFrame,
@@ -506,14 +534,15 @@ def validate_tables(
         report.failures.extend(failures)
         if not any(f.row is None for f in failures):
             schema_ok.add(name)  # columns are right, so the domain rules can read them
-    report.failures.extend(_foreign_key_failures({k: v for k, v in raw.items() if k in schema_ok}, dictionary))
-    if "financing.csv" in schema_ok:
-        report.failures.extend(_financing_failures(raw["financing.csv"]))
-    if "ownership.csv" in schema_ok:
-        report.failures.extend(_ownership_failures(raw["ownership.csv"], today))
-    if "kpis.csv" in schema_ok:
-        report.failures.extend(_kpi_failures(raw["kpis.csv"]))
-    report.failures.extend(_misc_failures({k: v for k, v in raw.items() if k in schema_ok}))
+    plain = {k: _plain(v) for k, v in raw.items() if k in schema_ok}
+    report.failures.extend(_foreign_key_failures(plain, dictionary))
+    if "financing.csv" in plain:
+        report.failures.extend(_financing_failures(plain["financing.csv"]))
+    if "ownership.csv" in plain:
+        report.failures.extend(_ownership_failures(plain["ownership.csv"], today))
+    if "kpis.csv" in plain:
+        report.failures.extend(_kpi_failures(plain["kpis.csv"]))
+    report.failures.extend(_misc_failures(plain))
     # Freshness is judged against the real calendar, not the release date passed as ``today``.
-    report.failures.extend(_freshness_failures({k: v for k, v in raw.items() if k in schema_ok}, dt.date.today()))
+    report.failures.extend(_freshness_failures(plain, dt.date.today()))
     return report

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Performance benchmark: warm reruns per page vs a bare Streamlit page, payload sizes, cold loads
 # and 10/25/50 concurrent sessions in headless Chromium, download (PNG/SVG/CSV/XLSX) times.
-# Writes bench/results/latest.json and bench/results/latest.md (the README's Performance table).
+# Writes bench/results/latest.json and bench/results/latest.md, and rewrites the README's
+# Performance section from them (full runs only).
 #
-#   bash scripts/bench.sh                      # everything (15-30 min on 2 cores)
-#   bash scripts/bench.sh --only warm,export   # some sections: warm, cold, concurrency, export
+#   bash scripts/bench.sh                      # everything (about 60-90 min on 2 cores)
+#   bash scripts/bench.sh --only warm,export   # some sections: warm, interactions, scale, cold,
+#                                              # lighthouse, memory, concurrency, protocol, export
 #   bash scripts/bench.sh --name before        # write before.json / before.md instead
 #   bash scripts/bench.sh --quick              # smoke run with few repetitions (not for the README)
 #
@@ -16,4 +18,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh requirements-dev.txt chromium fonts-dejavu-core
 mkdir -p bench/results
-exec .venv/bin/python -m bench.run "$@"
+# Lighthouse (first-chart section) drives Debian's Chromium; installed here, never by the tests.
+if [ ! -x bench/.lighthouse/node_modules/.bin/lighthouse ] && command -v npm >/dev/null; then
+    npm install --prefix bench/.lighthouse --no-audit --no-fund --loglevel=error lighthouse@12.2.3
+fi
+# --readme: a full run also rewrites the README's Performance section (skipped with --quick / --only).
+exec .venv/bin/python -m bench.run --readme "$@"

@@ -15,7 +15,7 @@ import streamlit as st
 from rekodiq import export
 from rekodiq.data import data_dir
 from rekodiq.freshness import Freshness
-from rekodiq.ui.cache import PageContext
+from rekodiq.ui.cache import PageContext, sources_of
 from rekodiq.urlstate import describe
 from rekodiq.views.base import ChartView, TableView
 from rekodiq.web.api import api_path
@@ -25,6 +25,7 @@ PLOTLY_CONFIG = {
     "modeBarButtonsToRemove": ["select2d", "lasso2d"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
+MAX_TABLE_ROWS = 1000  # rows a table shows on the page (the data grows; see bench/README.md, "scale")
 SOURCE_LINK = st.column_config.LinkColumn("source link", display_text="open")
 
 
@@ -32,9 +33,14 @@ def dataframe(table: pd.DataFrame, *, key: str | None = None, column_config: dic
     """Show a table as formula-safe text (the grid's own CSV download exports what it shows).
 
     Text cells that a spreadsheet would run as a formula get a leading apostrophe (OWASP);
-    numbers are untouched. A ``source_url`` column is shown as a link.
+    numbers are untouched. A ``source_url`` column is shown as a link. Longer tables show their
+    first ``MAX_TABLE_ROWS`` rows and say so; the block's downloads still export every row.
     """
     config = {"source_url": SOURCE_LINK, **(column_config or {})}
+    if len(table) > MAX_TABLE_ROWS:
+        # A browser grid of 70,000 rows costs seconds to send and draw; the downloads keep every row.
+        st.text(f"Showing the first {MAX_TABLE_ROWS:,} of {len(table):,} rows; the downloads hold all of them.")
+        table = table.head(MAX_TABLE_ROWS)
     st.dataframe(export.spreadsheet_safe(table), hide_index=True, width="stretch", column_config=config, key=key)
 
 
@@ -106,11 +112,16 @@ class _Files:
         self.fig, self.table, self.key, self.filters = fig, table, key, ctx.filters
         newest = f"Newest source in the dataset: {ctx.newest_source.isoformat()}" if ctx.newest_source else ""
         self.freshness_lines = [line for line in (current.text() if current else "", newest) if line]
-        self.day, self.version, self.all_sources = ctx.last_updated, ctx.version, ctx.sources
+        self.day, self.version, self.folder = ctx.last_updated, ctx.version, ctx.folder
         self.page_params = _page_params()
         self.link = export.permalink(st.context.url, ctx.filters, self.page_params)
         self.filter_lines = describe(ctx.filters)
         self.title = export.figure_title(fig, key.replace("-", " ").capitalize())
+
+    @cached_property
+    def all_sources(self) -> pd.DataFrame:
+        """Every source, fetched only when a file is built: a copy per rerun grows with the data."""
+        return sources_of(self.folder)
 
     @cached_property
     def citable(self) -> go.Figure:

@@ -107,6 +107,11 @@ def _sources(folder: str) -> pd.DataFrame:
     return result.dataset.sources
 
 
+def sources_of(folder: str) -> pd.DataFrame:
+    """Every source of the data in ``folder`` (a copy; for building download files)."""
+    return _sources(folder)
+
+
 @dataclass(frozen=True)
 class PageContext:
     """The data a page draws from (by folder and version) and the current filters.
@@ -165,6 +170,31 @@ def _compact_coordinates(spec: dict) -> dict:
     return spec
 
 
+def _is_date(v) -> bool:
+    return isinstance(v, (dt.date, pd.Timestamp)) and not pd.isna(v)
+
+
+def _compact_long_arrays(spec: dict) -> dict:
+    """Store other long trace arrays (dates, rows of hover text) as NumPy arrays of strings.
+
+    At 100x the data a timeline trace holds thousands of Timestamps and hover rows; as Python
+    lists, every warm rerun deep-copied them twice (Figure, ``to_dict``) at about a microsecond
+    an object. As ``<U`` arrays they are copied in one block and serialised to the same JSON
+    (dates as ISO text, which is what Plotly writes for them). Short lists are left alone.
+    """
+    for trace in spec.get("data", ()):
+        for key, values in list(trace.items()):
+            if not isinstance(values, list) or len(values) < COMPACT_MIN_POINTS:
+                continue
+            if all(_is_date(v) for v in values):
+                trace[key] = np.array([v.isoformat() for v in values])
+            elif len({len(row) if isinstance(row, list) else -1 for row in values}) == 1 and all(
+                isinstance(row, list) and row and all(isinstance(c, str) for c in row) for row in values
+            ):
+                trace[key] = np.array(values)
+    return spec
+
+
 @dataclass(frozen=True)
 class _StoredChart:
     """A ChartView as cached: the figure as a plain dict spec (rebuilt in about a millisecond)."""
@@ -182,7 +212,7 @@ def _view_result(name: str, data_key: tuple, args: tuple, options: tuple, _view,
     if isinstance(result, (ChartView, TableView)):
         result = with_freshness(result, _ctx.dataset)
     if isinstance(result, ChartView):
-        spec = _compact_coordinates(result.figure.to_dict())
+        spec = _compact_long_arrays(_compact_coordinates(result.figure.to_dict()))
         return _StoredChart(spec, result.table, result.alt, result.note, result.freshness)
     return result
 
