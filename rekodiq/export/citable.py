@@ -242,16 +242,7 @@ def citable_figure(
         paper_bgcolor="white",
         plot_bgcolor="white",
         margin={"t": top, "b": axis_band, "l": max(margin0["l"], 60), "r": max(margin0["r"], 30), "autoexpand": True},
-        title={
-            "text": title_text,
-            "x": 12 / width,
-            "xref": "container",
-            "xanchor": "left",
-            "y": 1 - 20 / height,
-            "yref": "container",
-            "yanchor": "top",
-            "font": {"size": TITLE_FONT_SIZE},
-        },
+        title=_title_at_top_left(title_text, width, height),
     )
     if has_subtitle:
         out.update_layout(title_subtitle_font_size=14)
@@ -260,6 +251,20 @@ def citable_figure(
         out.update_layout(font_size=13)
     _add_footer(out, lines, width)
     return out
+
+
+def _title_at_top_left(text: str, width: int, height: int) -> dict:
+    """The citable title: large, anchored to the image's top-left corner (not the plot's)."""
+    return {
+        "text": text,
+        "x": 12 / width,
+        "xref": "container",
+        "xanchor": "left",
+        "y": 1 - 20 / height,
+        "yref": "container",
+        "yanchor": "top",
+        "font": {"size": TITLE_FONT_SIZE},
+    }
 
 
 def figure_title(fig: go.Figure | None, fallback: str = "") -> str:
