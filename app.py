@@ -18,6 +18,11 @@ PAGES = [
     st.Page("pages/timeline.py", title="Timeline", url_path="timeline"),
     st.Page("pages/peers.py", title="Peer deals", url_path="peers"),
     st.Page("pages/sources.py", title="Sources and method", url_path="sources"),
+    # Explore like an analyst (issue 15): search, record pages, deal velocity.
+    SEARCH_PAGE := st.Page("pages/search.py", title="Search", url_path="search"),
+    st.Page("pages/financier.py", title="Financier", url_path="financier"),
+    st.Page("pages/claim.py", title="Claim", url_path="claim"),
+    st.Page("pages/velocity.py", title="Deal velocity", url_path="velocity"),
 ]
 
 status = ui.data_status()
@@ -30,7 +35,10 @@ if not status.ok:
     st.stop()
 
 page = st.navigation(PAGES)
+ui.search_box()
 ui.sidebar_filters()
+ui.follow_search(SEARCH_PAGE)
 ui.url_notices()
+ui.filter_chip()
 page.run()
 ui.footer(status)

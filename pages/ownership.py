@@ -37,7 +37,7 @@ if payers:
     col1, col2 = st.columns(2)
     col1.metric("Free-carried share of the project", payers[0])
     col2.metric("Share of the project that pays for equity", payers[1])
-ui.chart_block(ctx, "ownership-funded-shares", ui.view(ctx, views.ownership.funded_shares, when))
+ui.chart_block(ctx, "ownership-funded-shares", ui.view(ctx, views.ownership.funded_shares, when), on_select="holder")
 
 st.subheader("Ownership since 1993")
 st.text(

@@ -23,7 +23,12 @@ st.subheader("Milestones and finance events")
 window = st.segmented_control(
     "Time window", list(WINDOWS), default="whole", format_func=WINDOWS.get, key="tl_window", required=True
 )
-ui.chart_block(ctx, "timeline", ui.view(ctx, views.timeline.milestones_and_events, filters, window, dt.date.today()))
+ui.chart_block(
+    ctx,
+    "timeline",
+    ui.view(ctx, views.timeline.milestones_and_events, filters, window, dt.date.today()),
+    on_select="lender-customdata",
+)
 
 st.subheader("Planned vs actual: how the targets slipped")
 st.text(
