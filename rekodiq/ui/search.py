@@ -30,7 +30,10 @@ SHOWN = 12
 
 
 def _submit() -> None:
+    # The box is emptied once read: the page switch drops widget values on the server, and a box
+    # still holding the old text in the browser would otherwise "change" again on the next click.
     st.session_state[K_GO] = search.clean_query(st.session_state.get(K_BOX))
+    st.session_state[K_BOX] = ""
 
 
 def search_box() -> None:
