@@ -204,7 +204,7 @@ def test_programmes_and_frameworks_are_not_deals(mini_dataset):
 
 # ---- click to filter --------------------------------------------------------------------
 
-LENDERS = ("IFC", "JBIC", "OGDCL", "US EXIM")
+LENDERS = ("IFC", "JBIC", "OGDCL", "PMPL", "PPL", "US EXIM")
 
 
 @pytest.mark.parametrize(
@@ -217,6 +217,8 @@ LENDERS = ("IFC", "JBIC", "OGDCL", "US EXIM")
         ("country", ["USA"], "USA"),
         ("country", ["Mars"], None),
         ("holder", ["OGDCL (state-owned)"], "OGDCL"),
+        ("holder", ["PPL · via PMPL"], "PPL"),
+        ("holder", ["Balochistan · via BMRL"], None),
         ("holder", ["Barrick"], None),
     ],
 )

@@ -47,7 +47,8 @@ def match(kind: str, labels: list[str], lenders: tuple[str, ...], countries: tup
     """The allow-listed filter value a clicked label names, or None.
 
     Financiers and countries match exactly (case-insensitive); a holder on the ownership chart
-    matches the financier whose name is a whole word of the label ("OGDCL (state-owned)").
+    ("OGDCL · via PMPL": holder, then vehicle) matches the financier named by a whole word of
+    the holder part.
     """
     allowed = countries if KINDS[kind][0] == K_COUNTRY else lenders
     lookup = {a.casefold(): a for a in allowed}
@@ -56,7 +57,8 @@ def match(kind: str, labels: list[str], lenders: tuple[str, ...], countries: tup
         if found:
             return found
         if kind == "holder":
-            words = label.casefold().replace("(", " ").replace(")", " ").split()
+            holder = label.split(" · ")[0]
+            words = holder.casefold().replace("(", " ").replace(")", " ").split()
             for option in sorted(allowed, key=len, reverse=True):
                 if option.casefold() in words:
                     return option
