@@ -19,6 +19,11 @@ PAGES = [
     st.Page("pages/peers.py", title="Peer deals", url_path="peers"),
     st.Page("pages/sources.py", title="Sources and method", url_path="sources"),
     st.Page("pages/changes.py", title="What changed", url_path="changes"),
+    # Explore like an analyst (issue 15): search, record pages, deal velocity.
+    SEARCH_PAGE := st.Page("pages/search.py", title="Search", url_path="search"),
+    st.Page("pages/financier.py", title="Financier", url_path="financier"),
+    st.Page("pages/claim.py", title="Claim", url_path="claim"),
+    st.Page("pages/velocity.py", title="Deal velocity", url_path="velocity"),
 ]
 
 status = ui.data_status()
@@ -33,7 +38,10 @@ if not status.ok:
 page = st.navigation(PAGES)
 if ui.stale_failures():
     st.warning("The data on the server failed its checks just now; the last good data is shown and the failures are logged.")
+ui.search_box()
 ui.sidebar_filters()
+ui.follow_search(SEARCH_PAGE)
 ui.url_notices()
+ui.filter_chip()
 page.run()
 ui.footer(status)

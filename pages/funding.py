@@ -5,6 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from rekodiq import ui, views
+from rekodiq.ui.scenario import scenario_controls
 from rekodiq.views.funding import STACK_OPTIONS, VIEW_LABELS
 from rekodiq.vocabulary import INSTRUMENT_VIEWS
 
@@ -25,13 +26,25 @@ def _by_lender() -> None:
         )
     with right:
         stack_by = ui.url_choice("Stack bars by", list(STACK_OPTIONS), key="funding_stack_by", param="stack", default="status")
-    ui.chart_block(ctx, "funding-by-lender", ui.view(ctx, views.funding.by_financier, filters, view=view, stack_by=stack_by))
+    chart = ui.view(ctx, views.funding.by_financier, filters, view=view, stack_by=stack_by)
+    ui.chart_block(ctx, "funding-by-lender", chart, on_select="lender")
 
 
 _by_lender()
 
 st.subheader("Capital stack")
 ui.chart_block(ctx, "capital-stack", ui.view(ctx, views.funding.capital_stack, filters))
+
+st.subheader("Scenario: what if pending lenders sign?")
+st.caption("A what-if, not a reported figure: the stack above and every total elsewhere stay as reported.")
+picked = scenario_controls(ctx)
+if picked:
+    ui.chart_block(
+        ctx,
+        "capital-stack-scenario",
+        ui.view(ctx, views.scenario.scenario_stack, filters, picked),
+        readme_note=" ".join(picked.describe()),
+    )
 
 st.subheader("Where sources disagree")
 ui.chart_block(ctx, "disputed-figures", ui.view(ctx, views.funding.disputed, filters))

@@ -27,7 +27,9 @@ st.text(
     "Loans, export-credit cover and guarantees for Reko Diq that count in totals, "
     "by the financier's home country, under the active filters."
 )
-ui.chart_block(ctx, "financier-countries", ui.view(ctx, views.map.financier_countries, filters, folder=ctx.folder))
+ui.chart_block(
+    ctx, "financier-countries", ui.view(ctx, views.map.financier_countries, filters, folder=ctx.folder), on_select="country"
+)
 multilateral = ui.view(ctx, views.map.multilateral_lenders, filters)
 if len(multilateral.table):
     st.text("Multilateral and pooled lenders have no single home country and are not shaded:")

@@ -42,7 +42,8 @@ def _on_date() -> None:
         col1, col2 = st.columns(2)
         col1.metric("Free-carried share of the project", payers[0])
         col2.metric("Share of the project that pays for equity", payers[1])
-    ui.chart_block(ctx, "ownership-funded-shares", ui.view(ctx, views.ownership.funded_shares, when))
+    shares = ui.view(ctx, views.ownership.funded_shares, when)
+    ui.chart_block(ctx, "ownership-funded-shares", shares, on_select="holder")
 
 
 _on_date()

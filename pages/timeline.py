@@ -28,7 +28,8 @@ def _timeline() -> None:
     window = st.segmented_control(
         "Time window", list(WINDOWS), default="whole", format_func=WINDOWS.get, key="tl_window", required=True
     )
-    ui.chart_block(ctx, "timeline", ui.view(ctx, views.timeline.milestones_and_events, filters, window, dt.date.today()))
+    chart = ui.view(ctx, views.timeline.milestones_and_events, filters, window, dt.date.today())
+    ui.chart_block(ctx, "timeline", chart, on_select="lender-customdata")
 
 
 _timeline()

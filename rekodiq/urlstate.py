@@ -34,7 +34,10 @@ PASSTHROUGH_KEYS = ("embed", "embed_options")
 HOST_PARAM, RD_PARAM = "host", "rd"
 HEALTH_PARAM = "health"  # the ledgers' minimum record health
 SINCE_PARAM = "since"  # the What-changed page and the feed: a release version or a YYYY-MM-DD date
-PAGE_KEYS = ("view", "stack", HOST_PARAM, RD_PARAM, HEALTH_PARAM, SINCE_PARAM)
+# Record pages (/financier?name=, /claim?id=), search (?q=), the funding scenario (?scenario=,
+# ?amt=) and the velocity step (?step=): validated by the page that owns them (issue 15).
+EXPLORE_KEYS = ("name", "id", "q", "scenario", "amt", "step")
+PAGE_KEYS = ("view", "stack", HOST_PARAM, RD_PARAM, HEALTH_PARAM, SINCE_PARAM, *EXPLORE_KEYS)
 
 MAX_VALUES_PER_KEY = 50
 MAX_VALUE_CHARS = 200

@@ -165,3 +165,45 @@ def test_valid_states_round_trip_with_every_spelling_the_contract_accepts():
         spelled = [rng.choice([v, v.upper(), v.lower(), slug(v), f"  {v} "]) for v in lenders]
         filters, notices = check_parse({"lender": spelled}, f"lenders {spelled}")
         assert notices == [] and filters.lenders == lenders
+
+
+# ---- issue 15: the scenario parameters (?scenario=, ?amt=) and the search query (?q=) --------
+
+PENDING = ("C016", "C018", "C019", "C020", "C021")
+
+
+def scenario_value(rng: random.Random, corpus: list[str]) -> str:
+    r = rng.random()
+    if r < 0.4:
+        picks = [rng.choice(PENDING) for _ in range(rng.choice([1, 2, 3]))]
+        return ",".join(rng.choice([p, p.lower(), f" {p} "]) for p in picks)
+    if r < 0.6:
+        return f"{rng.choice(PENDING)}:{rng.choice(['500', '0', '-5', '1e9', '12.5', 'abc', '99999999', ''])}"
+    return raw_value(rng, corpus)
+
+
+def test_thousands_of_hostile_scenarios_parse_to_allow_listed_ids_and_amounts():
+    from rekodiq import scenario
+
+    rng, corpus = random.Random(15), url_strings()
+    for i in range(RAW_CASES // 2):
+        picks = [scenario_value(rng, corpus) for _ in range(rng.choice([0, 1, 2, 60]))]
+        amounts = [scenario_value(rng, corpus) for _ in range(rng.choice([0, 1, 3]))]
+        parsed, notices = scenario.parse(picks, amounts, PENDING)
+        where = f"case {i}: {picks!r:.200} {amounts!r:.200}"
+        assert set(parsed.claim_ids) <= set(PENDING) and len(set(parsed.claim_ids)) == len(parsed.claim_ids), where
+        assert all(cid in parsed.claim_ids and 0 < v <= scenario.MAX_AMOUNT for cid, v in parsed.amounts), where
+        assert all(isinstance(n, str) and len(n) <= MAX_NOTICE_CHARS and "\n" not in n for n in notices), where
+        query = scenario.to_query(parsed)
+        again, quiet = scenario.parse(query.get("scenario", []), query.get("amt", []), PENDING)
+        assert again == parsed and quiet == [], where
+
+
+def test_hostile_search_queries_are_bounded_and_printable():
+    from rekodiq import search
+
+    rng, corpus = random.Random(16), url_strings()
+    for _ in range(RAW_CASES // 5):
+        query = search.clean_query(raw_value(rng, corpus))
+        assert len(query) <= search.MAX_QUERY_CHARS and query == query.strip()
+        assert not any(ch in query for ch in "\x00\n\r\t\u202e\u200b")

@@ -40,7 +40,7 @@ from hostile.url_cases import Case, Generator, Options
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["overview", "map", "funding", "ownership", "timeline", "peers", "sources"]
+PAGES = ["overview", "map", "funding", "ownership", "timeline", "peers", "sources", "search", "financier", "claim", "velocity"]
 N_CASES = int(os.environ.get("REKODIQ_URL_CASES", 20))
 WORKERS = int(os.environ.get("REKODIQ_TEST_WORKERS", os.cpu_count() or 1))
 BATCH = 8

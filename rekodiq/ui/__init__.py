@@ -16,6 +16,8 @@ from rekodiq.ui.blocks import SOURCE_LINK, chart_block, dataframe, dataset_downl
 from rekodiq.ui.cache import DataStatus, PageContext, data_status, options_for, stale_failures, view
 from rekodiq.ui.errors import render_error_page
 from rekodiq.ui.footer import footer
+from rekodiq.ui.search import follow_search, search_box
+from rekodiq.ui.select import chip as filter_chip
 from rekodiq.ui.sidebar import (
     active_filters,
     filters_from_state,
@@ -44,12 +46,15 @@ __all__ = [
     "dataframe",
     "dataset_download",
     "downloads",
+    "filter_chip",
+    "follow_search",
     "filters_from_state",
     "footer",
     "min_health_choice",
     "options_for",
     "page_context",
     "render_error_page",
+    "search_box",
     "sidebar_filters",
     "stale_failures",
     "sync_url",

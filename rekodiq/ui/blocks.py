@@ -15,6 +15,8 @@ import streamlit as st
 from rekodiq import export
 from rekodiq.data import data_dir
 from rekodiq.freshness import Freshness
+from rekodiq.records import with_claim_links
+from rekodiq.ui import select
 from rekodiq.ui.cache import PageContext, sources_of
 from rekodiq.urlstate import describe
 from rekodiq.views.base import ChartView, TableView
@@ -27,36 +29,51 @@ PLOTLY_CONFIG = {
 }
 MAX_TABLE_ROWS = 1000  # rows a table shows on the page (the data grows; see bench/README.md, "scale")
 SOURCE_LINK = st.column_config.LinkColumn("source link", display_text="open")
+# Every table with a claim_id gets a claim_link column ("/claim?id=C014"), shown as the id itself.
+CLAIM_LINK = st.column_config.LinkColumn("claim page", display_text=r"/claim\?id=(.*)")
 
 
 def dataframe(table: pd.DataFrame, *, key: str | None = None, column_config: dict | None = None) -> None:
     """Show a table as formula-safe text (the grid's own CSV download exports what it shows).
 
     Text cells that a spreadsheet would run as a formula get a leading apostrophe (OWASP);
-    numbers are untouched. A ``source_url`` column is shown as a link. Longer tables show their
+    numbers are untouched. A ``source_url`` column is shown as a link, and a ``claim_id``
+    column gains a ``claim_link`` beside it that opens the claim's page. Longer tables show their
     first ``MAX_TABLE_ROWS`` rows and say so; the block's downloads still export every row.
     """
-    config = {"source_url": SOURCE_LINK, **(column_config or {})}
+    config = {"source_url": SOURCE_LINK, "claim_link": CLAIM_LINK, **(column_config or {})}
     if len(table) > MAX_TABLE_ROWS:
         # A browser grid of 70,000 rows costs seconds to send and draw; the downloads keep every row.
         st.text(f"Showing the first {MAX_TABLE_ROWS:,} of {len(table):,} rows; the downloads hold all of them.")
         table = table.head(MAX_TABLE_ROWS)
+    table = with_claim_links(table)
     st.dataframe(export.spreadsheet_safe(table), hide_index=True, width="stretch", column_config=config, key=key)
 
 
-def chart_block(ctx: PageContext, key: str, chart: ChartView) -> None:
+def chart_block(
+    ctx: PageContext, key: str, chart: ChartView, *, on_select: str | None = None, readme_note: str | None = None
+) -> None:
     """A chart (its note above it), its alt text, a table alternative and its downloads.
 
     ``chart.table`` is the data behind the chart exactly as shown (it is what CSV/XLSX export).
-    ``key`` names the chart's widgets and download files; it must stay stable.
+    ``key`` names the chart's widgets and download files; it must stay stable. ``on_select``
+    (a ``ui.select.KINDS`` name) makes a click on the chart apply the sidebar filter it names;
+    ``readme_note`` is added to the downloads' README (e.g. "Scenario, not reported figures").
     """
+    if on_select:
+        select.follow_click()
     if chart.note:
         st.text(chart.note)
-    st.plotly_chart(chart.figure, theme=None, key=f"chart_{key}", config=PLOTLY_CONFIG, alt=chart.alt, width="stretch")
+    selection = {"on_select": select.callback(f"chart_{key}", on_select), "selection_mode": "points"} if on_select else {}
+    st.plotly_chart(
+        chart.figure, theme=None, key=f"chart_{key}", config=PLOTLY_CONFIG, alt=chart.alt, width="stretch", **selection
+    )
+    if on_select:
+        st.caption("Click a bar or label to filter by it (the sidebar does the same from the keyboard).")
     _freshness_line(chart.freshness)
     with st.expander("Table view of this chart"):
         dataframe(chart.table)
-    downloads(ctx, chart.figure, key=key, table=chart.table, current=chart.freshness)
+    downloads(ctx, chart.figure, key=key, table=chart.table, current=chart.freshness, readme_note=readme_note)
     use_this_data(ctx, key)
 
 
@@ -107,7 +124,13 @@ class _Files:
     """
 
     def __init__(
-        self, ctx: PageContext, fig: go.Figure | None, key: str, table: pd.DataFrame, current: Freshness | None = None
+        self,
+        ctx: PageContext,
+        fig: go.Figure | None,
+        key: str,
+        table: pd.DataFrame,
+        current: Freshness | None = None,
+        readme_note: str | None = None,
     ) -> None:
         self.fig, self.table, self.key, self.filters = fig, table, key, ctx.filters
         newest = f"Newest source in the dataset: {ctx.newest_source.isoformat()}" if ctx.newest_source else ""
@@ -115,7 +138,8 @@ class _Files:
         self.day, self.version, self.folder = ctx.last_updated, ctx.version, ctx.folder
         self.page_params = _page_params()
         self.link = export.permalink(st.context.url, ctx.filters, self.page_params)
-        self.filter_lines = describe(ctx.filters)
+        self.filter_lines = describe(ctx.filters) + ([readme_note] if readme_note else [])
+        self.readme_note = readme_note
         self.title = export.figure_title(fig, key.replace("-", " ").capitalize())
 
     @cached_property
@@ -148,7 +172,7 @@ class _Files:
             as_of=self.day,
             n_rows=len(self.table),
             n_sources=len(self.sources),
-            note=export.sources_note(self.table),
+            note="; ".join(n for n in (self.readme_note, export.sources_note(self.table)) if n) or None,
             freshness_lines=self.freshness_lines,
         )
 
@@ -195,7 +219,13 @@ class _Files:
 
 
 def downloads(
-    ctx: PageContext, fig: go.Figure | None, *, key: str, table: pd.DataFrame, current: Freshness | None = None
+    ctx: PageContext,
+    fig: go.Figure | None,
+    *,
+    key: str,
+    table: pd.DataFrame,
+    current: Freshness | None = None,
+    readme_note: str | None = None,
 ) -> None:
     """Download buttons for a chart and its data (filled in by the export layer).
 
@@ -204,7 +234,7 @@ def downloads(
     click neither reruns the page nor touches the filters (``on_click="ignore"``).
     """
     images = fig is not None and export.image_export_available()
-    files = _Files(ctx, fig, key, table, current)
+    files = _Files(ctx, fig, key, table, current, readme_note)
     with st.popover("Download", icon=":material/download:", key=f"dl_{key}_menu"):
         st.caption("Files show the rows under the filters above; the bundle adds the sources and a permalink.")
         if fig is not None and not images:

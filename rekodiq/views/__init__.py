@@ -5,7 +5,33 @@ Each page's views live in the module named after it. A newcomer following a numb
 -> a chart builder in ``rekodiq.charts`` -> the view here -> the page's ``ui.chart_block``.
 """
 
-from rekodiq.views import changes, funding, map, overview, ownership, peers, sources, timeline
+from rekodiq.views import (
+    changes,
+    funding,
+    map,
+    overview,
+    ownership,
+    peers,
+    records,
+    scenario,
+    sources,
+    timeline,
+    velocity,
+)
 from rekodiq.views.base import ChartView, TableView
 
-__all__ = ["ChartView", "TableView", "changes", "funding", "map", "overview", "ownership", "peers", "sources", "timeline"]
+__all__ = [
+    "ChartView",
+    "TableView",
+    "changes",
+    "funding",
+    "map",
+    "overview",
+    "ownership",
+    "peers",
+    "records",
+    "scenario",
+    "sources",
+    "timeline",
+    "velocity",
+]

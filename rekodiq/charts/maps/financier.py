@@ -184,7 +184,7 @@ def _country_hover(name: str, amount_text: str | None, claims: int, unit: str) -
 
 def _add_countries(fig: go.Figure, amounts: pd.DataFrame, world_idx: pd.DataFrame, scale: dict | None, unit: str) -> None:
     """One filled trace per financier country, then one text trace with the amounts."""
-    label_x, label_y, label_text, label_hover = [], [], [], []
+    label_x, label_y, label_text, label_hover, label_iso = [], [], [], [], []
     unstated_legend_shown = False
     for iso3, row in amounts.iterrows():
         country = world_idx.loc[[iso3]]
@@ -221,6 +221,7 @@ def _add_countries(fig: go.Figure, amounts: pd.DataFrame, world_idx: pd.DataFram
         label_y.append(float(country["label_lat"].iloc[0]))
         label_text.append(amount_text or "n/s")
         label_hover.append(hover)
+        label_iso.append([plotly_safe(iso3)])  # read by a click on the label (ui.select "country")
     fig.add_trace(
         go.Scatter(
             x=label_x,
@@ -230,6 +231,7 @@ def _add_countries(fig: go.Figure, amounts: pd.DataFrame, world_idx: pd.DataFram
             textfont={"size": 11, "color": "#111111", "shadow": _LABEL_SHADOW},
             hovertext=label_hover,
             hoverinfo="text",
+            customdata=label_iso,
             name="Amounts",
             showlegend=False,
             cliponaxis=False,
