@@ -23,12 +23,12 @@ with right:
     stack_by = ui.url_choice("Stack bars by", list(STACK_OPTIONS), key="funding_stack_by", param="stack", default="status")
 ui.chart_block(ctx, "funding-by-lender", ui.view(ctx, views.funding.by_financier, filters, view=view, stack_by=stack_by))
 
-st.subheader("Capital stack")
+st.header("Capital stack")
 ui.chart_block(ctx, "capital-stack", ui.view(ctx, views.funding.capital_stack, filters))
 
-st.subheader("Where sources disagree")
+st.header("Where sources disagree")
 ui.chart_block(ctx, "disputed-figures", ui.view(ctx, views.funding.disputed, filters))
 
-st.subheader("Claims ledger")
+st.header("Claims ledger")
 min_health = ui.min_health_choice(key="funding_health")
 ui.table_block(ctx, "claims-ledger", ui.view(ctx, views.funding.ledger, filters, dt.date.today(), min_health=min_health))

@@ -130,11 +130,11 @@ def _slippage_axes(fig: go.Figure, b: dict) -> None:
         tickvals=ticks + [b["band_mid"]],
         ticktext=labels + ["<b>no date</b>"],
     )
-    fig.update_layout(legend={"orientation": "h", "y": -0.18, "x": 0}, hovermode="closest")
+    fig.update_layout(legend={"orientation": "h", "y": -0.18, "x": 0, "yanchor": "top"}, hovermode="closest")
 
 
 def build_slippage(
-    rows: pd.DataFrame, *, title: str = "How the target dates moved: financial close and first production"
+    rows: pd.DataFrame, *, title: str = "How the target dates moved: financial close and first production", today=None
 ) -> go.Figure:
     """Target date (y) against the date it was stated (x), one line per milestone.
 
@@ -174,4 +174,9 @@ def build_slippage(
             n_deferred += 1
             _deferred_target(fig, name, row, y, with_date.iloc[-1] if len(with_date) else None, color)
     _slippage_axes(fig, b)
+    if today is not None:  # "today" on the stated-on axis: targets left of it are what was promised until now
+        fig.add_vline(x=pd.Timestamp(today), line={"color": "#D55E00", "width": 1.5, "dash": "dash"})
+        fig.add_annotation(
+            x=pd.Timestamp(today), y=1, yref="paper", text="today", showarrow=False, yanchor="bottom", font={"color": "#A04000"}
+        )
     return fig

@@ -16,10 +16,14 @@ from rekodiq import export
 from rekodiq.data import data_dir
 from rekodiq.freshness import Freshness
 from rekodiq.ui.cache import PageContext
+from rekodiq.ui.sidebar import apply_filters
 from rekodiq.urlstate import describe
 from rekodiq.views.base import ChartView, TableView
 
 PLOTLY_CONFIG = {
+    # No mode bar: on a phone it sat over every chart title; zoom and pan still work by
+    # gesture (double-click resets) and every download is in the block's Download menu.
+    "displayModeBar": False,
     "displaylogo": False,
     "modeBarButtonsToRemove": ["select2d", "lasso2d"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
@@ -45,11 +49,49 @@ def chart_block(ctx: PageContext, key: str, chart: ChartView) -> None:
     """
     if chart.note:
         st.text(chart.note)
-    st.plotly_chart(chart.figure, theme=None, key=f"chart_{key}", config=PLOTLY_CONFIG, alt=chart.alt, width="stretch")
+    chart_summary(chart, key)
+    alt = f"{chart.alt} {chart.summary}".strip()
+    st.plotly_chart(chart.figure, theme=None, key=f"chart_{key}", config=PLOTLY_CONFIG, alt=alt, width="stretch")
     _freshness_line(chart.freshness)
+    downloads(ctx, chart.figure, key=key, table=chart.table, current=chart.freshness, summary=chart.summary)
+    share_links(ctx, key)
     with st.expander("Table view of this chart"):
         dataframe(chart.table)
-    downloads(ctx, chart.figure, key=key, table=chart.table, current=chart.freshness)
+
+
+def chart_summary(chart: ChartView, key: str) -> None:
+    """The chart's one-sentence summary (plain text) and, when it is empty, the one filter change that shows data."""
+    if chart.summary:
+        st.text(chart.summary)
+    if chart.remedy is not None:
+        st.button(chart.remedy.action, key=f"fix_{key}", on_click=apply_filters, args=(chart.remedy.filters,), type="primary")
+
+
+def share_links(ctx: PageContext, key: str) -> None:
+    """ "Copy link" and "Embed" for one chart: the permalink and an iframe snippet for /embed/<key> (st.code copies)."""
+    link = export.permalink(st.context.url, ctx.filters, _page_params())
+    with st.expander("Copy link or embed"):
+        st.caption("Link to this view (the copy button is at the right of the box):")
+        st.code(link, language=None, wrap_lines=True)
+        embed = embed_url(link, key)
+        if embed:
+            st.caption("Embed this chart on another site (a light page without the dashboard):")
+            st.code(
+                f'<iframe src="{embed}" width="100%" height="520" style="border:0" loading="lazy"></iframe>',
+                language="html",
+                wrap_lines=True,
+            )
+
+
+def embed_url(permalink: str, key: str) -> str:
+    """The chart-only URL for ``key`` with the permalink's query (empty when the chart has no embed)."""
+    from rekodiq.web.embed import CHARTS
+
+    if key not in CHARTS:
+        return ""
+    base, _, query = permalink.partition("?")
+    origin = "/".join(base.split("/")[:3])
+    return f"{origin}/embed/{key}" + (f"?{query}" if query else "")
 
 
 def table_block(ctx: PageContext, key: str, table: TableView | pd.DataFrame, *, column_config: dict | None = None) -> None:
@@ -94,6 +136,7 @@ class _Files:
         self.link = export.permalink(st.context.url, ctx.filters, self.page_params)
         self.filter_lines = describe(ctx.filters)
         self.title = export.figure_title(fig, key.replace("-", " ").capitalize())
+        self.summary = ""
 
     @cached_property
     def citable(self) -> go.Figure:
@@ -104,7 +147,7 @@ class _Files:
             as_of=self.day,
             data_version=self.version,
             title=self.title,
-            freshness_line=" · ".join(self.freshness_lines),
+            freshness_line=" · ".join(([f"In short: {self.summary}"] if self.summary else []) + self.freshness_lines),
         )
 
     @cached_property
@@ -121,7 +164,7 @@ class _Files:
             n_rows=len(self.table),
             n_sources=len(self.sources),
             note=export.sources_note(self.table),
-            freshness_lines=self.freshness_lines,
+            freshness_lines=([f"Summary: {self.summary}"] if self.summary else []) + self.freshness_lines,
         )
 
     def file_name(self, fmt: str) -> str:
@@ -139,6 +182,7 @@ class _Files:
             "filters": self.filter_lines,
             "permalink": self.link,
             "freshness": self.freshness_lines,
+            "summary": self.summary,
         }
         return export.table_json(self.table, meta=meta)
 
@@ -167,7 +211,13 @@ class _Files:
 
 
 def downloads(
-    ctx: PageContext, fig: go.Figure | None, *, key: str, table: pd.DataFrame, current: Freshness | None = None
+    ctx: PageContext,
+    fig: go.Figure | None,
+    *,
+    key: str,
+    table: pd.DataFrame,
+    current: Freshness | None = None,
+    summary: str = "",
 ) -> None:
     """Download buttons for a chart and its data (filled in by the export layer).
 
@@ -177,6 +227,7 @@ def downloads(
     """
     images = fig is not None and export.image_export_available()
     files = _Files(ctx, fig, key, table, current)
+    files.summary = summary
     with st.popover("Download", icon=":material/download:", key=f"dl_{key}_menu"):
         st.caption("Files show the rows under the filters above; the bundle adds the sources and a permalink.")
         if fig is not None and not images:

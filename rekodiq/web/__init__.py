@@ -14,6 +14,6 @@ from starlette.routing import BaseRoute
 
 def routes() -> list[BaseRoute]:
     """Every extra route, in the order Starlette should try them."""
-    from rekodiq.web import meta
+    from rekodiq.web import embed, meta
 
-    return [*meta.ROUTES]
+    return [*meta.ROUTES, *embed.ROUTES]

@@ -1,0 +1,102 @@
+"""Accessibility and layout probes for the browser tests: axe-core, layout shift, overflow, overlaps.
+
+* :func:`install_cls_probe` registers a ``layout-shift`` PerformanceObserver before any page
+  script runs (buffered), summing shifts without recent input into ``window.__cls``.
+* :func:`axe_violations` runs axe-core (shipped inside the pinned axe-playwright-python) on the
+  page and returns ``[(rule id, impact, node count)]``.
+* :func:`horizontal_overflow` / :func:`overlapping_text` find what a phone reader would trip on.
+
+No test lives here; tests/test_a11y_layout.py and scripts/a11y_audit.py use it.
+"""
+
+from __future__ import annotations
+
+CLS_INIT_JS = """
+window.__cls = 0;
+window.__shifts = [];
+try {
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (!e.hadRecentInput) {
+        window.__cls += e.value;
+        window.__shifts.push({value: e.value, t: e.startTime,
+          nodes: (e.sources || []).map(s => s.node ? (s.node.getAttribute && (s.node.getAttribute('data-testid') || s.node.className) || s.node.nodeName) : '')});
+      }
+    }
+  }).observe({type: 'layout-shift', buffered: true});
+} catch (err) { window.__cls = -1; }
+"""
+
+OVERFLOW_JS = """() => {
+  const w = document.documentElement.clientWidth;
+  const wide = [];
+  for (const el of document.querySelectorAll('[data-testid="stMain"] *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    if (r.right > w + 1) {
+      // inside an element that scrolls by itself (a table), overflow is fine
+      let p = el.parentElement, scrolls = false;
+      while (p) { const s = getComputedStyle(p); if (/(auto|scroll|hidden)/.test(s.overflowX) && p.scrollWidth > p.clientWidth) { scrolls = true; break; } p = p.parentElement; }
+      if (!scrolls) wide.push((el.getAttribute('data-testid') || el.tagName) + ':' + Math.round(r.right));
+    }
+  }
+  return {docWidth: document.documentElement.scrollWidth, viewport: w, wide: wide.slice(0, 10)};
+}"""
+
+# Text boxes of chart titles, legends and axis labels (SVG text) that overlap each other.
+OVERLAP_JS = """() => {
+  const out = [];
+  for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+    const boxes = [...plot.querySelectorAll('.gtitle, .legendtext, .xtick text, .ytick text, .g-xtitle text, .g-ytitle text, .annotation-text')]
+      .map(t => ({t: t.textContent, r: t.getBoundingClientRect()}))
+      .filter(b => b.r.width > 0 && b.t.trim());
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i].r, b = boxes[j].r;
+      const ox = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+      const oy = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+      if (ox > 2 && oy > 2) out.push(boxes[i].t.slice(0, 30) + ' / ' + boxes[j].t.slice(0, 30));
+    }
+  }
+  return out;
+}"""
+
+# Width of each chart's widest plotting area (the drag rectangle of a cartesian subplot; the
+# whole figure for maps), in CSS pixels.
+PLOT_WIDTHS_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')].map(p => {
+  const areas = [...p.querySelectorAll('.draglayer .nsewdrag')].map(r => r.getBoundingClientRect().width);
+  return areas.length ? Math.max(...areas) : p.getBoundingClientRect().width;
+})"""
+
+
+def install_cls_probe(context_or_page) -> None:
+    """Start summing layout shifts from the first paint of every page opened afterwards."""
+    context_or_page.add_init_script(CLS_INIT_JS)
+
+
+def layout_shift(page) -> float:
+    """The cumulative layout shift since the page was opened (without input-driven shifts)."""
+    return float(page.evaluate("() => window.__cls"))
+
+
+def axe_violations(page) -> list[tuple[str, str, int]]:
+    """axe-core's violations on the page as (rule id, impact, number of nodes)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [(v["id"], v.get("impact") or "", len(v.get("nodes", []))) for v in results.response["violations"]]
+
+
+def serious(violations: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    return [v for v in violations if v[1] in ("serious", "critical")]
+
+
+def horizontal_overflow(page) -> dict:
+    return page.evaluate(OVERFLOW_JS)
+
+
+def overlapping_text(page) -> list[str]:
+    return page.evaluate(OVERLAP_JS)
+
+
+def plot_widths(page) -> list[float]:
+    return page.evaluate(PLOT_WIDTHS_JS)
