@@ -20,7 +20,8 @@ try {
       if (!e.hadRecentInput) {
         window.__cls += e.value;
         window.__shifts.push({value: e.value, t: e.startTime,
-          nodes: (e.sources || []).map(s => s.node ? (s.node.getAttribute && (s.node.getAttribute('data-testid') || s.node.className) || s.node.nodeName) : '')});
+          nodes: (e.sources || []).map(s => (s.node ? (s.node.getAttribute && (s.node.getAttribute('data-testid') || s.node.className) || s.node.nodeName) : '')
+            + ' ' + JSON.stringify([s.previousRect.x, s.previousRect.width, s.currentRect.x, s.currentRect.width]))});
       }
     }
   }).observe({type: 'layout-shift', buffered: true});
@@ -31,6 +32,7 @@ OVERFLOW_JS = """() => {
   const w = document.documentElement.clientWidth;
   const wide = [];
   for (const el of document.querySelectorAll('[data-testid="stMain"] *')) {
+    if (el.closest('svg')) continue;  // inside a chart the SVG clips its own parts
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue;
     if (r.right > w + 1) {
@@ -43,25 +45,34 @@ OVERFLOW_JS = """() => {
   return {docWidth: document.documentElement.scrollWidth, viewport: w, wide: wide.slice(0, 10)};
 }"""
 
-# Text boxes of chart titles, legends and axis labels (SVG text) that overlap each other.
+# Per chart: a title or legend text box that overlaps another text box (title, legend, tick or
+# axis label, annotation), and a legend that lies over a plotting area (over the data).
+# Tick labels against each other and annotations against each other are not checked here.
 OVERLAP_JS = """() => {
   const out = [];
-  for (const plot of document.querySelectorAll('.js-plotly-plot')) {
-    const boxes = [...plot.querySelectorAll('.gtitle, .legendtext, .xtick text, .ytick text, .g-xtitle text, .g-ytitle text, .annotation-text')]
-      .map(t => ({t: t.textContent, r: t.getBoundingClientRect()}))
+  const keyed = (sel, kind) => (plot) => [...plot.querySelectorAll(sel)]
+      .map(t => ({t: t.textContent, r: t.getBoundingClientRect(), kind}))
       .filter(b => b.r.width > 0 && b.t.trim());
-    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
-      const a = boxes[i].r, b = boxes[j].r;
-      const ox = Math.min(a.right, b.right) - Math.max(a.left, b.left);
-      const oy = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
-      if (ox > 2 && oy > 2) out.push(boxes[i].t.slice(0, 30) + ' / ' + boxes[j].t.slice(0, 30));
+  const key = [keyed('.gtitle, .g-gtitle text', 'title'), keyed('.legendtext, .legendtitletext', 'legend')];
+  const other = [keyed('.xtick text, .ytick text, .g-xtitle text, .g-ytitle text, .annotation-text', 'label')];
+  const hit = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 2 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 2;
+  for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+    const mine = key.flatMap(f => f(plot));
+    const all = mine.concat(other.flatMap(f => f(plot)));
+    for (let i = 0; i < mine.length; i++) for (let j = 0; j < all.length; j++) {
+      const a = mine[i], b = all[j];
+      if (a === b || (b.kind !== 'label' && j <= i) || (a.kind === 'legend' && b.kind === 'legend')) continue;
+      if (hit(a.r, b.r)) out.push(a.t.slice(0, 30) + ' / ' + b.t.slice(0, 30));
+    }
+    const areas = [...plot.querySelectorAll('.draglayer .nsewdrag')].map(r => r.getBoundingClientRect());
+    for (const legend of plot.querySelectorAll('.legend .bg')) {
+      const r = legend.getBoundingClientRect();
+      if (r.width > 0 && areas.some(a => hit(a, r))) out.push('legend over the plotting area');
     }
   }
   return out;
 }"""
 
-# Width of each chart's widest plotting area (the drag rectangle of a cartesian subplot; the
-# whole figure for maps), in CSS pixels.
 PLOT_WIDTHS_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')].map(p => {
   const areas = [...p.querySelectorAll('.draglayer .nsewdrag')].map(r => r.getBoundingClientRect().width);
   return areas.length ? Math.max(...areas) : p.getBoundingClientRect().width;
@@ -76,6 +87,26 @@ def install_cls_probe(context_or_page) -> None:
 def layout_shift(page) -> float:
     """The cumulative layout shift since the page was opened (without input-driven shifts)."""
     return float(page.evaluate("() => window.__cls"))
+
+
+def shifts(page) -> list[dict]:
+    """Each layout shift: ``value``, ``t`` (ms after navigation) and its source nodes with before/after x and width."""
+    return page.evaluate("() => window.__shifts")
+
+
+def shell_shift(entries: list[dict]) -> float:
+    """The part of the shift that is Streamlit's empty shell moving aside when the sidebar arrives.
+
+    Streamlit paints an empty, full-width main area before the script's first message; the
+    sidebar (navigation and filters) then pushes it right. Those entries move only ``stMain``
+    or its block container sideways; everything else is content shifting.
+    """
+    total = 0.0
+    for entry in entries:
+        names = [n.split(" [")[0] for n in entry["nodes"]]
+        if names and all(n == "stMain" or n == "stMainBlockContainer" or n.startswith("st-emotion-cache") for n in names):
+            total += entry["value"]
+    return total
 
 
 def axe_violations(page) -> list[tuple[str, str, int]]:

@@ -15,6 +15,7 @@ register_template()
 # Legends sit under the plot, left-aligned and wrapping: on a phone a legend beside the plot
 # squeezes it to a sliver, and one inside the plot covers data.
 LEGEND_BELOW = {"orientation": "h", "x": 0.0, "xanchor": "left", "y": -0.2, "yanchor": "top"}
+LEGEND_ABOVE = {"orientation": "h", "x": 0.0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"}
 
 
 def wrap_words(text: str, width: int = 48) -> str:

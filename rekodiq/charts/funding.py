@@ -142,7 +142,7 @@ def build_capital_stack(stack: pd.DataFrame, *, title: str = "Phase 1 capital st
     if stack.empty:
         return empty_figure(title)
     fig = base_figure(
-        title, "USD millions; committed = counted claims under the current filters; hatched = not yet committed", height=430
+        title, "USD millions; committed = counted claims; hatched = not yet committed", height=600
     )
     equity_colors = iter(EQUITY_COLORS)
     for row in stack.itertuples(index=False):
@@ -178,7 +178,7 @@ def build_disputed_figures(versions: pd.DataFrame, *, title: str = "Where source
     for row in ranges.itertuples(index=False):
         fig.add_scatter(
             x=[row.amount_usd, row.amount_usd_high],
-            y=[plotly_safe(row.label)] * 2,
+            y=[wrap_words(plotly_safe(row.label), 22)] * 2,
             mode="lines",
             line={"color": "#999999", "width": 3},
             showlegend=False,
@@ -194,7 +194,7 @@ def build_disputed_figures(versions: pd.DataFrame, *, title: str = "Where source
         fig.add_scatter(
             name=name,
             x=part["amount_usd"].tolist(),
-            y=[plotly_safe(v) for v in part["label"]],
+            y=[wrap_words(plotly_safe(v), 22) for v in part["label"]],
             mode="markers",
             marker={"symbol": symbol, "size": 14, "color": color, "line": {"width": 2, "color": color}},
             customdata=[
@@ -205,7 +205,8 @@ def build_disputed_figures(versions: pd.DataFrame, *, title: str = "Where source
             + name
             + "</extra>",
         )
-    fig.update_yaxes(categoryorder="array", categoryarray=[plotly_safe(v) for v in reversed(labels)], title=None)
+    # Labels wrap at about 22 characters so that on a phone the plot keeps most of the width.
+    fig.update_yaxes(categoryorder="array", categoryarray=[wrap_words(plotly_safe(v), 22) for v in reversed(labels)], title=None)
     fig.update_xaxes(title="USD millions", rangemode="tozero")
     fig.update_layout(legend=LEGEND_BELOW)
     return fig
