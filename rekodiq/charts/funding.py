@@ -141,9 +141,7 @@ def build_capital_stack(stack: pd.DataFrame, *, title: str = "Phase 1 capital st
     """
     if stack.empty:
         return empty_figure(title)
-    fig = base_figure(
-        title, "USD millions; committed = counted claims; hatched = not yet committed", height=600
-    )
+    fig = base_figure(title, "USD millions; committed = counted claims; hatched = not yet committed", height=600)
     equity_colors = iter(EQUITY_COLORS)
     for row in stack.itertuples(index=False):
         _add_row(fig, row, _stack_color(row, equity_colors), highlight)
