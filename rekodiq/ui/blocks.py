@@ -41,6 +41,47 @@ def dataframe(table: pd.DataFrame, *, key: str | None = None, column_config: dic
     st.dataframe(export.spreadsheet_safe(table), hide_index=True, width="stretch", column_config=config, key=key)
 
 
+# The columns a reader needs, first and with plain headers (key tables are drawn as st.table,
+# real HTML text that the browser's find reaches; the full grid stays one click away).
+READABLE_COLUMNS = {
+    "financier": "Financier",
+    "amount_usd": "Amount (USD m)",
+    "counts_in_totals": "Counted in totals",
+    "instrument": "Instrument",
+    "status": "Status",
+    "status_date": "Status date",
+    "date": "Date",
+    "title": "Event",
+    "source": "Source (publisher, grade)",
+    "claim_id": "Claim",
+}
+MAX_READABLE_ROWS = 60
+
+
+def readable_frame(table: pd.DataFrame) -> pd.DataFrame | None:
+    """The reader's columns of ``table`` with friendly headers and formatted numbers (None if too few match)."""
+    cols = [c for c in READABLE_COLUMNS if c in table.columns]
+    if len(cols) < 3 or len(table) > MAX_READABLE_ROWS:
+        return None
+    out = table[cols].copy()
+    if "amount_usd" in out:
+        out["amount_usd"] = [f"{v:,.0f}" if pd.notna(v) else "–" for v in out["amount_usd"]]
+    if "counts_in_totals" in out:
+        out["counts_in_totals"] = ["yes" if v is True or v == 1 else "no" for v in out["counts_in_totals"]]
+    return export.spreadsheet_safe(out.astype(str).replace({"NaT": "", "nan": "", "None": ""})).rename(columns=READABLE_COLUMNS)
+
+
+def findable_table(table: pd.DataFrame, *, key: str | None = None) -> None:
+    """A key table as plain HTML text (findable with the browser's find), the full grid in an expander."""
+    readable = readable_frame(table)
+    if readable is None:
+        dataframe(table, key=key)
+        return
+    st.table(readable, hide_index=True)
+    with st.expander("All columns (sortable, with source links)"):
+        dataframe(table, key=key)
+
+
 def chart_block(ctx: PageContext, key: str, chart: ChartView) -> None:
     """A chart (its note above it), its alt text, a table alternative and its downloads.
 
@@ -56,6 +97,10 @@ def chart_block(ctx: PageContext, key: str, chart: ChartView) -> None:
     downloads(ctx, chart.figure, key=key, table=chart.table, current=chart.freshness, summary=chart.summary)
     share_links(ctx, key)
     with st.expander("Table view of this chart"):
+        readable = readable_frame(chart.table)
+        if readable is not None:
+            st.table(readable, hide_index=True)
+            st.caption("All columns (sortable, with source links):")
         dataframe(chart.table)
 
 
@@ -101,7 +146,10 @@ def table_block(ctx: PageContext, key: str, table: TableView | pd.DataFrame, *, 
         if table.note:
             st.text(table.note)
         table, current = table.table, table.freshness
-    dataframe(table, column_config=column_config, key=f"table_{key}")
+    if column_config:
+        dataframe(table, column_config=column_config, key=f"table_{key}")
+    else:
+        findable_table(table, key=f"table_{key}")
     _freshness_line(current)
     downloads(ctx, None, key=key, table=table, current=current)
 
