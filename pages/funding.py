@@ -21,13 +21,17 @@ with left:
     )
 with right:
     stack_by = ui.url_choice("Stack bars by", list(STACK_OPTIONS), key="funding_stack_by", param="stack", default="status")
-ui.chart_block(ctx, "funding-by-lender", ui.view(ctx, views.funding.by_financier, filters, view=view, stack_by=stack_by))
+by_lender = ui.view(ctx, views.funding.by_financier, filters, view=view, stack_by=stack_by)
+ui.chart_block(ctx, "funding-by-lender", by_lender)
 
 st.header("Capital stack")
-ui.chart_block(ctx, "capital-stack", ui.view(ctx, views.funding.capital_stack, filters))
+stack = ui.view(ctx, views.funding.capital_stack, filters)
+ui.chart_block(ctx, "capital-stack", stack)
 
 st.header("Where sources disagree")
-ui.chart_block(ctx, "disputed-figures", ui.view(ctx, views.funding.disputed, filters))
+disputed = ui.view(ctx, views.funding.disputed, filters)
+ui.chart_block(ctx, "disputed-figures", disputed)
+ui.pdf_brief(ctx, "Funding", [by_lender, stack, disputed])
 
 st.header("Claims ledger")
 min_health = ui.min_health_choice(key="funding_health")

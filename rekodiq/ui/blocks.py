@@ -14,6 +14,7 @@ import streamlit as st
 
 from rekodiq import export
 from rekodiq.data import data_dir
+from rekodiq.export.readable import readable_frame
 from rekodiq.freshness import Freshness
 from rekodiq.ui.cache import PageContext
 from rekodiq.ui.sidebar import apply_filters
@@ -39,36 +40,6 @@ def dataframe(table: pd.DataFrame, *, key: str | None = None, column_config: dic
     """
     config = {"source_url": SOURCE_LINK, **(column_config or {})}
     st.dataframe(export.spreadsheet_safe(table), hide_index=True, width="stretch", column_config=config, key=key)
-
-
-# The columns a reader needs, first and with plain headers (key tables are drawn as st.table,
-# real HTML text that the browser's find reaches; the full grid stays one click away).
-READABLE_COLUMNS = {
-    "financier": "Financier",
-    "amount_usd": "Amount (USD m)",
-    "counts_in_totals": "Counted in totals",
-    "instrument": "Instrument",
-    "status": "Status",
-    "status_date": "Status date",
-    "date": "Date",
-    "title": "Event",
-    "source": "Source (publisher, grade)",
-    "claim_id": "Claim",
-}
-MAX_READABLE_ROWS = 60
-
-
-def readable_frame(table: pd.DataFrame) -> pd.DataFrame | None:
-    """The reader's columns of ``table`` with friendly headers and formatted numbers (None if too few match)."""
-    cols = [c for c in READABLE_COLUMNS if c in table.columns]
-    if len(cols) < 3 or len(table) > MAX_READABLE_ROWS:
-        return None
-    out = table[cols].copy()
-    if "amount_usd" in out:
-        out["amount_usd"] = [f"{v:,.0f}" if pd.notna(v) else "–" for v in out["amount_usd"]]
-    if "counts_in_totals" in out:
-        out["counts_in_totals"] = ["yes" if v is True or v == 1 else "no" for v in out["counts_in_totals"]]
-    return export.spreadsheet_safe(out.astype(str).replace({"NaT": "", "nan": "", "None": ""})).rename(columns=READABLE_COLUMNS)
 
 
 def findable_table(table: pd.DataFrame, *, key: str | None = None) -> None:
@@ -302,4 +273,43 @@ def dataset_download(ctx: PageContext) -> None:
         key="dl_dataset_zip",
         on_click="ignore",
         icon=":material/download:",
+    )
+
+
+def _readable_or_raw(table: pd.DataFrame) -> pd.DataFrame:
+    readable = readable_frame(table, max_rows=None)
+    return table if readable is None else readable
+
+
+def pdf_brief(ctx: PageContext, page_title: str, charts: list[ChartView]) -> None:
+    """A "PDF brief" download of the page: title, filters, as-of date, permalink, charts (vector), tables, sources."""
+    from rekodiq.export import brief
+
+    link = export.permalink(st.context.url, ctx.filters, _page_params())
+    filters, day, sources = describe(ctx.filters), ctx.last_updated.isoformat(), ctx.sources
+
+    def build() -> bytes:
+        images = export.image_export_available()
+        parts = [
+            brief.BriefChart(
+                export.figure_title(c.figure, page_title),
+                c.summary,
+                export.figure_svg(c.figure) if images else None,
+                _readable_or_raw(c.table),
+            )
+            for c in charts
+        ]
+        lines = brief.source_lines([c.table for c in charts], sources)
+        return brief.brief_pdf(
+            title=page_title, filter_lines=filters, as_of=day, permalink=link, charts=parts, source_lines=lines
+        )
+
+    st.download_button(
+        "PDF brief of this page",
+        data=build,
+        file_name=export.export_file_name(f"{page_title.lower().replace(' ', '-')}-brief", ctx.filters, "pdf", ctx.last_updated),
+        mime="application/pdf",
+        key=f"dl_brief_{page_title}",
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
     )

@@ -139,6 +139,17 @@ def capital_stack(data: Dataset, filters: Filters) -> ChartView:
     )
 
 
+def disputed_summary(versions) -> str:
+    """ "4 commitments have rival figures; the widest spread: JBIC · loan, USD 300 m to USD 500 m." """
+    rows = versions.dropna(subset=["amount_usd"]) if len(versions) else versions
+    if rows.empty:
+        return "No disputed amounts under the current filters."
+    spread = rows.groupby("label")["amount_usd"].agg(["min", "max"])
+    widest = (spread["max"] - spread["min"]).idxmax()
+    lo, hi = spread.loc[widest, "min"], spread.loc[widest, "max"]
+    return f"{len(spread)} commitments have rival figures; the widest spread: {widest}, {usd_m(lo)} to {usd_m(hi)}."
+
+
 def disputed(data: Dataset, filters: Filters) -> ChartView:
     """Every version of each disputed claim under the filters; the counted one marked."""
     versions = claims.disputed_points(claims.filter_claims(data.financing, filters), data.sources)
@@ -147,6 +158,7 @@ def disputed(data: Dataset, filters: Filters) -> ChartView:
         claims.disputed_table(versions, data.sources),
         "Dot plot of the rival reported amounts for each disputed claim; the version used in totals is a filled diamond, "
         "the others open circles.",
+        summary=disputed_summary(versions),
     )
 
 
