@@ -37,7 +37,7 @@ from browser_support import ARTIFACTS, PAGES, chromium, exceptions_on_page, page
 
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api")
-pytest.importorskip("axe_playwright_python")
+import axe_playwright_python  # noqa: E402, F401  (a missing axe-core must fail the run, not skip it)
 
 SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
 SHOTS = ARTIFACTS / "screenshots"

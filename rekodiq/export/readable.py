@@ -15,10 +15,9 @@ from rekodiq.export.tables import spreadsheet_safe
 # short columns: on a 390 px phone the table must fit without scrolling sideways (axe: a
 # scrolling region with nothing focusable in it is out of a keyboard's reach).
 READABLE_COLUMNS = {
-    "claim_id": "Claim",
     "financier": "Financier",
+    "claim_id": "Claim",
     "amount_usd": "USD m",
-    "counts_in_totals": "Counted",
     "date": "Date",
     "title": "Event",
     "source": "Source",
@@ -29,11 +28,15 @@ MAX_READABLE_ROWS = 60
 def readable_frame(table: pd.DataFrame, max_rows: int | None = MAX_READABLE_ROWS) -> pd.DataFrame | None:
     """The reader's columns of ``table`` with friendly headers and formatted numbers (None if too few match)."""
     cols = [c for c in READABLE_COLUMNS if c in table.columns]
-    if len(cols) < 3 or (max_rows is not None and len(table) > max_rows):
+    if len([c for c in cols if c != "claim_id"]) < 3 or (max_rows is not None and len(table) > max_rows):
         return None
     out = table[cols].copy()
     if "amount_usd" in out:
         out["amount_usd"] = [f"{v:,.0f}" if pd.notna(v) else "–" for v in out["amount_usd"]]
-    if "counts_in_totals" in out:
-        out["counts_in_totals"] = ["yes" if v is True or v == 1 else "no" for v in out["counts_in_totals"]]
+        if "counts_in_totals" in table:  # one column, not two: "1,250 counted" / "1,300 not counted"
+            words = ["counted" if v is True or v == 1 else "not counted" for v in table["counts_in_totals"]]
+            out["amount_usd"] = [f"{a} {w}" for a, w in zip(out["amount_usd"], words, strict=True)]
+    if "claim_id" in out and "financier" in out:  # "US EXIM (C014)": one column fewer on a phone
+        out["financier"] = [f"{f} ({c})" for f, c in zip(out["financier"], out["claim_id"], strict=True)]
+        out = out.drop(columns="claim_id")
     return spreadsheet_safe(out.astype(str).replace({"NaT": "", "nan": "", "None": ""})).rename(columns=READABLE_COLUMNS)
