@@ -43,7 +43,7 @@ def test_brief_has_selectable_text_vector_chart_tables_and_sources(mini_dataset)
     assert "Include rumoured - yes" in text  # en dash mapped for the core font, not dropped
     for view in views:
         assert view.summary.split(":")[0] in text
-    assert "Financier" in text and "USD m" in text  # the readable tables
+    assert "financier" in text.lower() and "amount" in text.lower()  # the tables
     assert lines and lines[0].split(",")[0] in text  # sources by publisher
     assert "/XObject" in str(reader.pages[0]["/Resources"]) or b"re" in reader.pages[0].get_contents().get_data()
 
