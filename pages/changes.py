@@ -41,13 +41,13 @@ ui.table_block(ctx, "changes", ui.view(ctx, views.changes.since, filters, base))
 feed_query = urlencode(to_query(filters), doseq=True)
 st.link_button("Atom feed of these changes", "/feed.atom" + (f"?{feed_query}" if feed_query else ""), icon=":material/rss_feed:")
 
-st.subheader("History of a claim")
+st.header("History of a claim")
 claim_ids = ui.view(ctx, views.changes.claim_ids)
 claim = st.selectbox("Claim", claim_ids, key="changes_claim")
 if claim:
     ui.chart_block(ctx, "claim-history", ui.view(ctx, views.changes.history, claim))
 
-    st.subheader("Suggest a correction")
+    st.header("Suggest a correction")
     st.text(
         "Prepare a correction record for this claim and send the file to the curators with your source.\n"
         "Nothing is sent from here: the record is a file you download."

@@ -23,19 +23,19 @@ if claim_id is None:
 summary = views.records.claim_summary(ctx.dataset, claim_id, today)
 st.text(summary)
 
-st.subheader("Every version of this commitment")
+st.header("Every version of this commitment")
 versions = ui.view(ctx, views.records.claim_versions, claim_id, today)
 ui.chart_block(ctx, "claim-versions", versions)
 st.caption("Each version with its source, its role in the group and its record health (0-100).")
 ui.table_block(ctx, "claim-versions-table", versions.table)
 
-st.subheader("Why this version counts")
+st.header("Why this version counts")
 st.caption("The judgement calls recorded for this commitment (data/judgements.csv).")
 ui.table_block(ctx, "claim-judgements", ui.view(ctx, views.records.claim_judgements, claim_id))
 
-st.subheader("Status over time")
+st.header("Status over time")
 ui.chart_block(ctx, "claim-steps", ui.view(ctx, views.records.claim_steps, claim_id))
 
-st.subheader("History across data releases")
+st.header("History across data releases")
 st.caption("Each release that changed this claim or another version of its group, with the source of each.")
 ui.chart_block(ctx, "claim-release-history", ui.view(ctx, views.changes.history, claim_id))

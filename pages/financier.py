@@ -20,21 +20,21 @@ if name is None:
 
 st.text(f"Financier: {name}")
 share, stack_rows = views.records.financier_share(ctx.dataset, name, ctx.filters)
-st.subheader("Share of Reko Diq's capital stack")
+st.header("Share of Reko Diq's capital stack")
 ui.active_filters(ctx.filters, "no-project")
 st.text(share)
 if len(stack_rows.table):
     ui.table_block(ctx, "financier-stack-share", stack_rows)
 
-st.subheader("Status over time")
+st.header("Status over time")
 ui.chart_block(ctx, "financier-ladder", ui.view(ctx, views.records.financier_ladder, name))
 
-st.subheader("Claims on Reko Diq and in peer deals")
+st.header("Claims on Reko Diq and in peer deals")
 st.caption("Every version is listed; rival versions of one commitment share a claim group and only one counts in totals.")
 ui.table_block(ctx, "financier-claims", ui.view(ctx, views.records.financier_claims, name, today))
 
-st.subheader("Rival versions")
+st.header("Rival versions")
 ui.table_block(ctx, "financier-rivals", ui.view(ctx, views.records.financier_rivals, name))
 
-st.subheader("Sources")
+st.header("Sources")
 ui.table_block(ctx, "financier-sources", ui.view(ctx, views.records.financier_sources, name))

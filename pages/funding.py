@@ -32,10 +32,11 @@ def _by_lender() -> None:
 
 _by_lender()
 
-st.subheader("Capital stack")
-ui.chart_block(ctx, "capital-stack", ui.view(ctx, views.funding.capital_stack, filters))
+st.header("Capital stack")
+stack = ui.view(ctx, views.funding.capital_stack, filters)
+ui.chart_block(ctx, "capital-stack", stack)
 
-st.subheader("Scenario: what if pending lenders sign?")
+st.header("Scenario: what if pending lenders sign?")
 st.caption("A what-if, not a reported figure: the stack above and every total elsewhere stay as reported.")
 picked = scenario_controls(ctx)
 if picked:
@@ -46,10 +47,20 @@ if picked:
         readme_note=" ".join(picked.describe()),
     )
 
-st.subheader("Where sources disagree")
-ui.chart_block(ctx, "disputed-figures", ui.view(ctx, views.funding.disputed, filters))
+st.header("Where sources disagree")
+disputed = ui.view(ctx, views.funding.disputed, filters)
+ui.chart_block(ctx, "disputed-figures", disputed)
+# The brief shows the lending chart as the reader last set it (its options live in session state).
+by_lender = ui.view(
+    ctx,
+    views.funding.by_financier,
+    filters,
+    view=st.session_state.get("funding_view", "lending"),
+    stack_by=st.session_state.get("funding_stack_by", "status"),
+)
+ui.pdf_brief(ctx, "Funding", [by_lender, stack, disputed])
 
-st.subheader("Claims ledger")
+st.header("Claims ledger")
 
 
 @st.fragment

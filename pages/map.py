@@ -9,7 +9,7 @@ filters = ctx.filters
 
 st.title("Balochistan map")
 
-st.subheader("The mine, the towns and the routes to the sea")
+st.header("The mine, the towns and the routes to the sea")
 ui.active_filters(filters, applies="no-project")
 card = ui.view(ctx, views.map.mine_card, filters)
 ui.chart_block(ctx, "balochistan-map", ui.view(ctx, views.map.site_map, card=card, folder=ctx.folder))
@@ -22,7 +22,7 @@ st.text(
 with st.expander("Routes"):
     ui.dataframe(ui.view(ctx, views.map.routes).table)
 
-st.subheader("Where the lending comes from")
+st.header("Where the lending comes from")
 st.text(
     "Loans, export-credit cover and guarantees for Reko Diq that count in totals, "
     "by the financier's home country, under the active filters."

@@ -29,5 +29,10 @@ for row_start in (0, 3):
             with st.expander("Other figures and history"):
                 ui.dataframe(tile.alternatives)
 
-st.subheader("Latest developments")
+st.header("Two numbers for one idea")
+for line in ui.view(ctx, views.overview.reconciliations):
+    if line:
+        st.text(line)
+
+st.header("Latest developments")
 ui.table_block(ctx, "latest-developments", ui.view(ctx, views.overview.latest_developments))

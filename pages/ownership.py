@@ -24,14 +24,14 @@ def _on_date() -> None:
     when = st.date_input("Split on date", value=today, min_value=first_day, max_value=today, key="own_date", format="YYYY-MM-DD")
     when = when if isinstance(when, dt.date) else today
 
-    st.subheader("Who owns the project")
+    st.header("Who owns the project")
     st.text(
         "Stakes in force (the legal split) on the chosen date. The two large boxes are Barrick and the Pakistani side; inside "
         "them, the company that holds each stake; inside those, the holder, with the stake's percent and basis."
     )
     ui.chart_block(ctx, "ownership-split", ui.view(ctx, views.ownership.split, when, today))
 
-    st.subheader("Who pays for the equity")
+    st.header("Who pays for the equity")
     st.text(
         "Contributing: the holder pays its share of the capital. Fully funded: another party pays for the holder "
         "(for Balochistan's stake held through BMRL, the federal government). Free-carried: nobody pays; the holder "
@@ -48,7 +48,7 @@ def _on_date() -> None:
 
 _on_date()
 
-st.subheader("Ownership since 1993")
+st.header("Ownership since 1993")
 st.text(
     "Each bar covers one period between two changes of the split; its width is the time the split lasted. The dotted "
     "lines mark the changes. Between the 2013 Supreme Court ruling and the 2022 settlement the pre-2013 split is kept to "
@@ -56,11 +56,14 @@ st.text(
 )
 ui.chart_block(ctx, "ownership-history", ui.view(ctx, views.ownership.history, today))
 
-st.subheader("Rumoured and proposed stakes (not in force)")
+st.header("Rumoured and proposed stakes (not in force)")
 st.text(
     "These stakes were reported or proposed but never took effect. They are not part of the split above. "
     "Read the note column for what became of each report."
 )
+saudi_who, saudi_now = ui.view(ctx, views.ownership.saudi_thread)
+if saudi_who:
+    st.text(saudi_who + ("\n" + saudi_now if saudi_now else ""))
 ui.chart_block(ctx, "ownership-rumoured", ui.view(ctx, views.ownership.rumoured))
 notes, note_lines = ui.view(ctx, views.ownership.rumoured_notes)
 ui.dataframe(notes.table, key="own_rumoured_notes", column_config={"note": st.column_config.TextColumn("note", width="large")})

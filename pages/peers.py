@@ -76,7 +76,7 @@ if ledger.table.empty:
         "Widen the sidebar filters (for example the minimum status) or clear the host country."
     )
 
-st.subheader("How large are the single deals?")
+st.header("How large are the single deals?")
 st.caption(
     "Programme-level figures are kept out of this chart and listed further down: EXIM's USD 100 bn of lending headroom and its "
     "USD 14.8 bn of non-binding letters of interest are capacity, not loans to one borrower, and would shrink every single deal "
@@ -85,11 +85,11 @@ st.caption(
 )
 ui.chart_block(ctx, "peer-deal-amounts", ui.view(ctx, views.peers.deal_amounts, filters, hosts, include_rd, axis=axis))
 
-st.subheader("When did each deal reach its status?")
+st.header("When did each deal reach its status?")
 st.caption("Every selected claim, including cooperation frameworks and supply deals that carry no money amount.")
 ui.chart_block(ctx, "peer-deal-timeline", ui.view(ctx, views.peers.deal_timeline, filters, hosts, include_rd))
 
-st.subheader("Programme-level figures")
+st.header("Programme-level figures")
 st.caption(
     "Lending capacity and bundles of non-binding letters of interest, listed here rather than charted. Each is one row of the "
     "ledger, but its amount is not comparable with a loan to one project. Amounts in USD millions."
@@ -100,7 +100,7 @@ if programmes.table.empty:
 else:
     ui.table_block(ctx, "peer-programmes", programmes, column_config=AMOUNT_COLUMNS)
 
-st.subheader("Peer deals ledger")
+st.header("Peer deals ledger")
 
 
 # The ledger's own option reruns only the ledger (st.fragment); the page's other controls rerun the page.

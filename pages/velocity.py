@@ -21,5 +21,5 @@ step = ui.url_choice(
 )
 ui.chart_block(ctx, "deal-velocity", ui.view(ctx, views.velocity.comparison, step, today))
 
-st.subheader("Every commitment and step")
+st.header("Every commitment and step")
 ui.table_block(ctx, "deal-velocity-all", ui.view(ctx, views.velocity.all_steps, today))

@@ -215,6 +215,27 @@ def capital_stack(claims: pd.DataFrame, *, debt_target: float | None, requiremen
     return pd.DataFrame(rows, columns=STACK_COLUMNS)
 
 
+def with_selection(stack: pd.DataFrame, claims: pd.DataFrame, selected_ids) -> pd.DataFrame:
+    """``stack`` (from :func:`capital_stack` of ``claims``) plus ``selected_usd``: each committed
+    component's USD millions that come from the claims in ``selected_ids`` (0 for gaps and targets).
+
+    The capital stack is the project's whole stack; a lender or country filter picks a part of
+    it rather than a smaller stack (a smaller one would show everything else as "not committed").
+    """
+    firm = counted(claims)
+    chosen = firm[firm["claim_id"].isin(set(selected_ids))]
+    amounts = []
+    for row in stack.itertuples(index=False):
+        if row.kind != "committed":
+            part = chosen.iloc[0:0]
+        elif row.block == "Debt":
+            part = chosen[chosen["instrument"] == row.component]
+        else:
+            part = chosen[(chosen["instrument"] == EQUITY) & (chosen["financier"] == row.component)]
+        amounts.append(float(part[AMOUNT].sum()))
+    return stack.assign(selected_usd=amounts)
+
+
 # --------------------------------------------------------------------------------------
 # Disputed figures and the ledger
 # --------------------------------------------------------------------------------------

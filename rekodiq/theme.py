@@ -39,6 +39,9 @@ def _build_template() -> go.layout.Template:
         hoverlabel={"font": {"family": FONT_FAMILY}},
         legend={"bgcolor": "rgba(255,255,255,0.8)"},
     )
+    # Axis labels push the margins instead of being cut ("equirement" on a phone).
+    template.layout.xaxis.automargin = True
+    template.layout.yaxis.automargin = True
     return template
 
 

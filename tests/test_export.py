@@ -414,7 +414,9 @@ def test_sources_fallback_when_the_table_has_no_source_ids():
 
 def test_source_line_names_cited_documents_or_the_whole_list():
     line = export.source_line(claims_frame(), sources_frame())
-    assert "3 public documents (S001, S002, S003)" in line
+    # Publishers and dates, newest first; no internal source ids (readers cite publishers).
+    assert line.startswith("Sources: JBIC, 4 Mar 2025; ") and "Reuters, 2 Jan 2024" in line
+    assert "S001" not in line and line.index("JBIC") < line.index("Reuters")
     fallback = export.source_line(pd.DataFrame({"a": [1]}), sources_frame())
     assert "the 4 public documents listed on its Sources page" in fallback
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rekodiq import scenario
+from rekodiq import curation, scenario
 from rekodiq.data import load_dataset
 from rekodiq.filters import Filters
 from rekodiq.format import usd_m
@@ -73,7 +73,9 @@ def test_claim_page_shows_every_exim_version_with_sources(data):
     assert set(versions["claim_id"]) == set(group["claim_id"])
     assert versions["source"].str.len().gt(0).all()
     assert "Supersedes: C013" in texts(at) and "Record health:" in texts(at)
-    assert "History across data releases appears once releases exist." in texts(at)
+    history = curation.claim_history("C014", data)
+    assert f"Claim C014: {int((history['role'] == 'this claim').sum())} version" in texts(at)
+    assert len(at.get("plotly_chart")) >= 3, "versions, steps and the release history are drawn"
     assert any("J01" in set(df.value.get("judgement_id", [])) for df in at.dataframe)
 
 

@@ -12,6 +12,23 @@ from rekodiq.theme import TEMPLATE_NAME, register_template
 register_template()
 
 
+# Legends sit under the plot, left-aligned and wrapping: on a phone a legend beside the plot
+# squeezes it to a sliver, and one inside the plot covers data.
+LEGEND_BELOW = {"orientation": "h", "x": 0.0, "xanchor": "left", "y": -0.2, "yanchor": "top"}
+LEGEND_ABOVE = {"orientation": "h", "x": 0.0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"}
+
+
+def wrap_words(text: str, width: int = 48) -> str:
+    """``text`` broken into lines of about ``width`` characters with <br> (for annotations; escape first)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + len(word) < width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
 def base_figure(title: str, subtitle: str | None = None, height: int = 460) -> go.Figure:
     """An empty figure with the house template and a title (subtitle in smaller type).
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from rekodiq.charts.common import base_figure, empty_figure
+from rekodiq.charts.common import LEGEND_BELOW, base_figure, empty_figure, wrap_words
 from rekodiq.format import usd_m
 from rekodiq.text import plotly_safe
 from rekodiq.theme import PALETTE
@@ -22,7 +22,7 @@ INSTRUMENT_PATTERNS = {
 
 
 def build_funding_by_financier(
-    amounts: pd.DataFrame, *, stack_by: str = "status", title: str = "Financing by financier"
+    amounts: pd.DataFrame, *, stack_by: str = "status", title: str = "Financing by financier", empty_message: str | None = None
 ) -> go.Figure:
     """Horizontal bars of USD millions per financier, stacked by ``stack_by``.
 
@@ -31,7 +31,7 @@ def build_funding_by_financier(
     *and* fill pattern, so the split does not rest on colour alone.
     """
     if amounts.empty:
-        return empty_figure(title)
+        return empty_figure(title, *([wrap_words(plotly_safe(empty_message, 600))] if empty_message else []))
     order = list(dict.fromkeys(amounts["financier"]))
     fig = base_figure(title, f"USD millions, counted claims only, stacked by {stack_by}", height=max(360, 120 + 34 * len(order)))
     for i, (category, rows) in enumerate(amounts.groupby(stack_by, sort=False, observed=True)):
@@ -61,7 +61,7 @@ def build_funding_by_financier(
         showlegend=False,
         hoverinfo="skip",
     )
-    fig.update_layout(barmode="stack", legend={"title": {"text": stack_by.capitalize()}, "traceorder": "normal"})
+    fig.update_layout(barmode="stack", legend={"title": {"text": stack_by.capitalize()}, "traceorder": "normal", **LEGEND_BELOW})
     fig.update_yaxes(categoryorder="array", categoryarray=[plotly_safe(f) for f in reversed(order)], title=None)
     fig.update_xaxes(title="USD millions", rangemode="tozero", range=[0, float(totals.max()) * 1.25])
     return fig
@@ -85,20 +85,29 @@ def _stack_color(row, equity_colors) -> str:
     return next(equity_colors, "#888888")
 
 
-def _add_stack_bar(fig: go.Figure, row, color: str) -> None:
+def _add_stack_bar(fig: go.Figure, row, color: str, part: str = "", amount: float | None = None) -> None:
+    """One segment; ``part`` ("selected" / "others") marks a highlighted or faded share of a component."""
     gap = row.kind == "gap"
-    label = f"{plotly_safe(row.component)}<br>{usd_m(row.amount_usd)}" if row.amount_usd >= 600 else ""
+    amount = row.amount_usd if amount is None else amount
+    name = plotly_safe(row.component) + {"selected": " (your selection)", "others": " (others)"}.get(part, "")
+    label = f"{plotly_safe(row.component)}<br>{usd_m(amount)}" if amount >= 600 and part != "others" else ""
+    outline = {"color": "#000000", "width": 3} if part == "selected" else None
     fig.add_bar(
-        name=plotly_safe(row.component),
+        name=name,
         legendgroup=row.block,
         legendgrouptitle={"text": row.block},
         y=[row.block],
-        x=[row.amount_usd],
+        x=[amount],
         orientation="h",
+        opacity=0.35 if part == "others" else 1.0,
         marker={
             "color": color,
-            "pattern": {"shape": "/" if gap else "", "fgcolor": GAP_LINE, "size": 8},
-            "line": {"color": GAP_LINE if gap else "#FFFFFF", "width": 1.5 if gap else 1},
+            "pattern": {
+                "shape": "/" if gap else ("." if part == "others" else ""),
+                "fgcolor": GAP_LINE if gap else "#555555",
+                "size": 8,
+            },
+            "line": outline or {"color": GAP_LINE if gap else "#FFFFFF", "width": 1.5 if gap else 1},
         },
         text=[label],
         textposition="inside",
@@ -109,26 +118,38 @@ def _add_stack_bar(fig: go.Figure, row, color: str) -> None:
     )
 
 
-def build_capital_stack(stack: pd.DataFrame, *, title: str = "Phase 1 capital stack") -> go.Figure:
+def _add_row(fig: go.Figure, row, color: str, highlight: bool) -> None:
+    """A stack row; with ``highlight`` a committed row splits into its selected (outlined) and other (faded) shares."""
+    selected = float(getattr(row, "selected_usd", 0.0) or 0.0)
+    if not highlight or row.kind != "committed":
+        _add_stack_bar(fig, row, color)
+        return
+    if selected > 0:
+        _add_stack_bar(fig, row, color, "selected", selected)
+    if row.amount_usd - selected > 0:
+        _add_stack_bar(fig, row, color, "others", row.amount_usd - selected)
+
+
+def build_capital_stack(stack: pd.DataFrame, *, title: str = "Phase 1 capital stack", highlight: bool = False) -> go.Figure:
     """Debt by seniority and equity by holder against the funding requirement, gaps hatched.
 
     ``stack`` has columns ``block, component, amount_usd, kind`` (``claims.capital_stack``).
     Each block is a legend group; gaps are white with an orange diagonal hatch and say so in
-    their names, so the split never rests on colour alone.
+    their names, so the split never rests on colour alone. With ``highlight`` (a financier
+    filter is on) each committed component is split by ``selected_usd``: the selection's share
+    outlined in black and named "(your selection)", the rest faded, dotted and named "(others)".
     """
     if stack.empty:
         return empty_figure(title)
-    fig = base_figure(
-        title, "USD millions; committed = counted claims under the current filters; hatched = not yet committed", height=430
-    )
+    fig = base_figure(title, "USD millions; committed = counted claims; hatched = not yet committed", height=600)
     equity_colors = iter(EQUITY_COLORS)
     for row in stack.itertuples(index=False):
-        _add_stack_bar(fig, row, _stack_color(row, equity_colors))
+        _add_row(fig, row, _stack_color(row, equity_colors), highlight)
     fig.update_layout(
         barmode="stack",
         bargap=0.35,
         uniformtext={"minsize": 11, "mode": "hide"},  # a label that does not fit is hidden, not shrunk
-        legend={"orientation": "v", "x": 1.02, "y": 1, "traceorder": "grouped", "groupclick": "toggleitem", "tracegroupgap": 8},
+        legend={"traceorder": "grouped", "groupclick": "toggleitem", "tracegroupgap": 8, **LEGEND_BELOW},
     )
     fig.update_yaxes(categoryorder="array", categoryarray=["Requirement", "Equity", "Debt"], title=None)
     fig.update_xaxes(title="USD millions", rangemode="tozero")
@@ -155,7 +176,7 @@ def build_disputed_figures(versions: pd.DataFrame, *, title: str = "Where source
     for row in ranges.itertuples(index=False):
         fig.add_scatter(
             x=[row.amount_usd, row.amount_usd_high],
-            y=[plotly_safe(row.label)] * 2,
+            y=[wrap_words(plotly_safe(row.label), 22)] * 2,
             mode="lines",
             line={"color": "#999999", "width": 3},
             showlegend=False,
@@ -171,7 +192,7 @@ def build_disputed_figures(versions: pd.DataFrame, *, title: str = "Where source
         fig.add_scatter(
             name=name,
             x=part["amount_usd"].tolist(),
-            y=[plotly_safe(v) for v in part["label"]],
+            y=[wrap_words(plotly_safe(v), 22) for v in part["label"]],
             mode="markers",
             marker={"symbol": symbol, "size": 14, "color": color, "line": {"width": 2, "color": color}},
             customdata=[
@@ -182,7 +203,8 @@ def build_disputed_figures(versions: pd.DataFrame, *, title: str = "Where source
             + name
             + "</extra>",
         )
-    fig.update_yaxes(categoryorder="array", categoryarray=[plotly_safe(v) for v in reversed(labels)], title=None)
+    # Labels wrap at about 22 characters so that on a phone the plot keeps most of the width.
+    fig.update_yaxes(categoryorder="array", categoryarray=[wrap_words(plotly_safe(v), 22) for v in reversed(labels)], title=None)
     fig.update_xaxes(title="USD millions", rangemode="tozero")
-    fig.update_layout(legend={"orientation": "h", "y": -0.15})
+    fig.update_layout(legend=LEGEND_BELOW)
     return fig

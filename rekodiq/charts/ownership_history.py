@@ -11,7 +11,7 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from rekodiq.charts.common import base_figure, empty_figure
+from rekodiq.charts.common import LEGEND_BELOW, base_figure, empty_figure
 from rekodiq.charts.ownership import SIDE_COLORS
 from rekodiq.format import pct_text
 from rekodiq.text import plotly_safe
@@ -114,7 +114,7 @@ def build_ownership_history(
     fig.update_layout(
         barmode="stack",
         bargap=0,
-        legend={"traceorder": "reversed", "title": {"text": "Holder"}},
+        legend={"traceorder": "reversed", "title": {"text": "Holder"}, **LEGEND_BELOW},
         margin={"t": 100 + LEVEL_PX * n_levels},
         height=560 + LEVEL_PX * n_levels,
         title={"y": 0.99, "yref": "container", "yanchor": "top"},

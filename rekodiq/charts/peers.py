@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from rekodiq.charts.common import base_figure, empty_figure
+from rekodiq.charts.common import LEGEND_ABOVE, LEGEND_BELOW, base_figure, empty_figure
 from rekodiq.format import usd_m
 from rekodiq.text import plotly_safe
 from rekodiq.theme import PALETTE
@@ -180,9 +180,12 @@ def _labels(fig: go.Figure, points: pd.DataFrame, x: list, y: list[float]) -> No
 
 def _legends(fig: go.Figure) -> None:
     fig.update_layout(
-        legend={"title": {"text": "Lender country (colour)"}, "x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top"},
-        legend2={"title": {"text": "Status (shape)"}, "x": 1.02, "xanchor": "left", "y": 0.0, "yanchor": "bottom"},
-        margin={"r": 210},
+        # Colour legend under the plot, shape legend above it: beside the plot they squeezed it
+        # to a sliver on a phone; horizontal legends wrap and push the margins instead.
+        legend={"title": {"text": "Lender country (colour)"}, **LEGEND_BELOW},
+        legend2={"title": {"text": "Status (shape)"}, **LEGEND_ABOVE},
+        margin={"r": 20, "t": 170},
+        title={"y": 0.99, "yref": "container", "yanchor": "top"},
     )
 
 

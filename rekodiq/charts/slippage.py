@@ -75,7 +75,9 @@ def _dated_targets(fig: go.Figure, name: str, with_date: pd.DataFrame, color: st
     )
 
 
-def _deferred_target(fig: go.Figure, name: str, row, y: pd.Timestamp, last: pd.Series | None, color: str) -> None:
+def _deferred_target(
+    fig: go.Figure, name: str, row, y: pd.Timestamp, last: pd.Series | None, color: str, upper: bool = True
+) -> None:
     """A target deferred without a date: a marker in the band, joined to the last dated target, and a note."""
     if last is not None:
         fig.add_scatter(
@@ -104,6 +106,8 @@ def _deferred_target(fig: go.Figure, name: str, row, y: pd.Timestamp, last: pd.S
         text=f"{name} deferred, no date ({row.stated_on:%Y-%m-%d})",
         showarrow=False,
         xanchor="right",
+        # Two deferrals stated the same day sit one above the other, never on top of each other.
+        yanchor="bottom" if upper else "top",
         xshift=-14,
         font={"size": 12, "color": color},
         bgcolor="rgba(239,239,239,0.95)",
@@ -130,11 +134,11 @@ def _slippage_axes(fig: go.Figure, b: dict) -> None:
         tickvals=ticks + [b["band_mid"]],
         ticktext=labels + ["<b>no date</b>"],
     )
-    fig.update_layout(legend={"orientation": "h", "y": -0.18, "x": 0}, hovermode="closest")
+    fig.update_layout(legend={"orientation": "h", "y": -0.18, "x": 0, "yanchor": "top"}, hovermode="closest")
 
 
 def build_slippage(
-    rows: pd.DataFrame, *, title: str = "How the target dates moved: financial close and first production"
+    rows: pd.DataFrame, *, title: str = "How the target dates moved: financial close and first production", today=None
 ) -> go.Figure:
     """Target date (y) against the date it was stated (x), one line per milestone.
 
@@ -172,6 +176,12 @@ def build_slippage(
         for row in part[part["target_date"].isna()].itertuples(index=False):
             y = b["band_lo"] + (b["band_hi"] - b["band_lo"]) * (0.7 - 0.4 * (n_deferred % 2))
             n_deferred += 1
-            _deferred_target(fig, name, row, y, with_date.iloc[-1] if len(with_date) else None, color)
+            last = with_date.iloc[-1] if len(with_date) else None
+            _deferred_target(fig, name, row, y, last, color, upper=n_deferred % 2 == 1)
     _slippage_axes(fig, b)
+    if today is not None:  # "today" on the stated-on axis: targets left of it are what was promised until now
+        fig.add_vline(x=pd.Timestamp(today), line={"color": "#D55E00", "width": 1.5, "dash": "dash"})
+        fig.add_annotation(
+            x=pd.Timestamp(today), y=1, yref="paper", text="today", showarrow=False, yanchor="bottom", font={"color": "#A04000"}
+        )
     return fig

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from rekodiq.charts.common import empty_figure
+from rekodiq.charts.common import LEGEND_ABOVE, LEGEND_BELOW, empty_figure
 from rekodiq.format import date_text
 from rekodiq.text import plotly_safe
 from rekodiq.theme import TEMPLATE_NAME
@@ -269,17 +269,20 @@ def _finish_timeline(fig: go.Figure, today: dt.date, lo: pd.Timestamp, hi: pd.Ti
         text=f"today ({today.isoformat()})",
         showarrow=False,
         xanchor="left",
-        yanchor="bottom",
+        yanchor="top",  # inside the plot: above it sits the subplot title
         xshift=3,
-        font={"size": 11, "color": "#D55E00"},
+        font={"size": 11, "color": "#A04000"},
     )
     fig.update_xaxes(type="date", range=[lo - pad, hi + pad], showgrid=True, gridcolor="#F0F0F0")
     fig.update_xaxes(showticklabels=True, row=1, col=1)
     fig.update_layout(
         hovermode="closest",
-        margin={"l": 10, "r": 10, "t": 110, "b": 40},
-        legend={"x": 1.01, "y": 1.0, "yanchor": "top", "xanchor": "left"},
-        legend2={"x": 1.01, "y": max(1.0 - top_share - 0.06, 0.0), "yanchor": "top", "xanchor": "left"},
+        # Room above the plot for the title and the milestone legend (several rows on a phone).
+        margin={"l": 10, "r": 10, "t": 200, "b": 40},
+        title={"y": 0.99, "yref": "container", "yanchor": "top"},
+        # Milestone legend above, finance-event legend below: beside the plot they left it 64 px wide on a phone.
+        legend=LEGEND_ABOVE,
+        legend2=LEGEND_BELOW,
     )
     fig.update_yaxes(automargin=True)
 

@@ -31,6 +31,7 @@ MIME = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
     "zip": "application/zip",
+    "pdf": "application/pdf",
 }
 
 _NOT_TOKEN = re.compile(r"[^A-Za-z0-9]+")

@@ -43,15 +43,27 @@ def sources_note(df: pd.DataFrame) -> str | None:
     return None if has_row_sources(df) else NO_ROW_SOURCES_NOTE
 
 
-def source_line(df: pd.DataFrame, sources: pd.DataFrame) -> str:
-    """One line for the image footer naming where the rows come from (plain text)."""
+def _publisher_dates(cited: pd.DataFrame, limit: int) -> list[str]:
+    """ "Publisher, 10 Dec 2025" for the ``limit`` most recent cited sources (newest first)."""
+    dated = cited.assign(published_at=pd.to_datetime(cited.get("published"), errors="coerce")).sort_values(
+        "published_at", ascending=False, kind="stable"
+    )
+    out = []
+    for row in dated.head(limit).itertuples(index=False):
+        when = row.published_at.strftime("%-d %b %Y") if pd.notna(row.published_at) else "undated"
+        out.append(f"{row.publisher}, {when}")
+    return out
+
+
+def source_line(df: pd.DataFrame, sources: pd.DataFrame, limit: int = 4) -> str:
+    """One line for the image footer naming where the rows come from, by publisher and date (plain text).
+
+    "Sources: Arab News Pakistan, 10 Dec 2025; Dawn, 18 Sep 2025; … and 5 more; compiled by <site>."
+    """
     cited = sources_for(df, sources)
     n = len(cited)
-    if has_row_sources(df):
-        ids = ", ".join(cited["source_id"].astype(str).head(8))
-        more = ", …" if n > 8 else ""
-        return (
-            f"Source: {SITE_NAME}, compiled from {n} public document{'s' if n != 1 else ''} ({ids}{more}); "
-            "titles and links in the CSV/XLSX download."
-        )
+    if has_row_sources(df) and n:
+        named = "; ".join(_publisher_dates(cited, limit))
+        more = f"; and {n - limit} more" if n > limit else ""
+        return f"Sources: {named}{more}; compiled by {SITE_NAME} (titles and links in the CSV/XLSX)."
     return f"Source: {SITE_NAME}, compiled from the {n} public documents listed on its Sources page."

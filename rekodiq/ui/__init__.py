@@ -12,7 +12,7 @@ import gc
 # Imported before gc.freeze() below so that their module objects are frozen too.
 import rekodiq.views  # noqa: F401
 from rekodiq import theme
-from rekodiq.ui.blocks import SOURCE_LINK, chart_block, dataframe, dataset_download, downloads, table_block
+from rekodiq.ui.blocks import SOURCE_LINK, chart_block, dataframe, dataset_download, downloads, pdf_brief, table_block
 from rekodiq.ui.cache import DataStatus, PageContext, data_status, options_for, stale_failures, view
 from rekodiq.ui.errors import render_error_page
 from rekodiq.ui.footer import footer
@@ -52,6 +52,7 @@ __all__ = [
     "footer",
     "min_health_choice",
     "options_for",
+    "pdf_brief",
     "page_context",
     "render_error_page",
     "search_box",

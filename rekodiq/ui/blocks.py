@@ -14,15 +14,20 @@ import streamlit as st
 
 from rekodiq import export
 from rekodiq.data import data_dir
+from rekodiq.export.readable import readable_frame
 from rekodiq.freshness import Freshness
 from rekodiq.records import with_claim_links
 from rekodiq.ui import select
 from rekodiq.ui.cache import PageContext, sources_of
+from rekodiq.ui.sidebar import apply_filters
 from rekodiq.urlstate import describe
 from rekodiq.views.base import ChartView, TableView
 from rekodiq.web.api import api_path
 
 PLOTLY_CONFIG = {
+    # No mode bar: on a phone it sat over every chart title; zoom and pan still work by
+    # gesture (double-click resets) and every download is in the block's Download menu.
+    "displayModeBar": False,
     "displaylogo": False,
     "modeBarButtonsToRemove": ["select2d", "lasso2d"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
@@ -50,6 +55,17 @@ def dataframe(table: pd.DataFrame, *, key: str | None = None, column_config: dic
     st.dataframe(export.spreadsheet_safe(table), hide_index=True, width="stretch", column_config=config, key=key)
 
 
+def findable_table(table: pd.DataFrame, *, key: str | None = None) -> None:
+    """A key table as plain HTML text (findable with the browser's find), the full grid in an expander."""
+    readable = readable_frame(table)
+    if readable is None:
+        dataframe(table, key=key)
+        return
+    st.table(readable, hide_index=True)
+    with st.expander("All columns (sortable, with source links)"):
+        dataframe(table, key=key)
+
+
 def chart_block(
     ctx: PageContext, key: str, chart: ChartView, *, on_select: str | None = None, readme_note: str | None = None
 ) -> None:
@@ -64,17 +80,59 @@ def chart_block(
         select.follow_click()
     if chart.note:
         st.text(chart.note)
+    chart_summary(chart, key)
+    alt = f"{chart.alt} {chart.summary}".strip()
     selection = {"on_select": select.callback(f"chart_{key}", on_select), "selection_mode": "points"} if on_select else {}
-    st.plotly_chart(
-        chart.figure, theme=None, key=f"chart_{key}", config=PLOTLY_CONFIG, alt=chart.alt, width="stretch", **selection
-    )
+    st.plotly_chart(chart.figure, theme=None, key=f"chart_{key}", config=PLOTLY_CONFIG, alt=alt, width="stretch", **selection)
     if on_select:
         st.caption("Click a bar or label to filter by it (the sidebar does the same from the keyboard).")
     _freshness_line(chart.freshness)
+    downloads(
+        ctx, chart.figure, key=key, table=chart.table, current=chart.freshness, readme_note=readme_note, summary=chart.summary
+    )
+    share_links(ctx, key)
     with st.expander("Table view of this chart"):
+        readable = readable_frame(chart.table)
+        if readable is not None:
+            st.table(readable, hide_index=True)
+            st.caption("All columns (sortable, with source links):")
         dataframe(chart.table)
-    downloads(ctx, chart.figure, key=key, table=chart.table, current=chart.freshness, readme_note=readme_note)
     use_this_data(ctx, key)
+
+
+def chart_summary(chart: ChartView, key: str) -> None:
+    """The chart's one-sentence summary (plain text) and, when it is empty, the one filter change that shows data."""
+    if chart.summary:
+        st.text(chart.summary)
+    if chart.remedy is not None:
+        st.button(chart.remedy.action, key=f"fix_{key}", on_click=apply_filters, args=(chart.remedy.filters,), type="primary")
+
+
+def share_links(ctx: PageContext, key: str) -> None:
+    """ "Copy link" and "Embed" for one chart: the permalink and an iframe snippet for /embed/<key> (st.code copies)."""
+    link = export.permalink(st.context.url, ctx.filters, _page_params())
+    with st.expander("Copy link or embed"):
+        st.caption("Link to this view (the copy button is at the right of the box):")
+        st.code(link, language=None, wrap_lines=True)
+        embed = embed_url(link, key)
+        if embed:
+            st.caption("Embed this chart on another site (a light page without the dashboard):")
+            st.code(
+                f'<iframe src="{embed}" width="100%" height="520" style="border:0" loading="lazy"></iframe>',
+                language="html",
+                wrap_lines=True,
+            )
+
+
+def embed_url(permalink: str, key: str) -> str:
+    """The chart-only URL for ``key`` with the permalink's query (empty when the chart has no embed)."""
+    from rekodiq.web.embed import CHARTS
+
+    if key not in CHARTS:
+        return ""
+    base, _, query = permalink.partition("?")
+    origin = "/".join(base.split("/")[:3])
+    return f"{origin}/embed/{key}" + (f"?{query}" if query else "")
 
 
 def table_block(ctx: PageContext, key: str, table: TableView | pd.DataFrame, *, column_config: dict | None = None) -> None:
@@ -84,7 +142,10 @@ def table_block(ctx: PageContext, key: str, table: TableView | pd.DataFrame, *, 
         if table.note:
             st.text(table.note)
         table, current = table.table, table.freshness
-    dataframe(table, column_config=column_config, key=f"table_{key}")
+    if column_config:
+        dataframe(table, column_config=column_config, key=f"table_{key}")
+    else:
+        findable_table(table, key=f"table_{key}")
     _freshness_line(current)
     downloads(ctx, None, key=key, table=table, current=current)
     use_this_data(ctx, key)
@@ -141,6 +202,7 @@ class _Files:
         self.filter_lines = describe(ctx.filters) + ([readme_note] if readme_note else [])
         self.readme_note = readme_note
         self.title = export.figure_title(fig, key.replace("-", " ").capitalize())
+        self.summary = ""
 
     @cached_property
     def all_sources(self) -> pd.DataFrame:
@@ -156,7 +218,7 @@ class _Files:
             as_of=self.day,
             data_version=self.version,
             title=self.title,
-            freshness_line=" · ".join(self.freshness_lines),
+            freshness_line=" · ".join(([f"In short: {self.summary}"] if self.summary else []) + self.freshness_lines),
         )
 
     @cached_property
@@ -173,7 +235,7 @@ class _Files:
             n_rows=len(self.table),
             n_sources=len(self.sources),
             note="; ".join(n for n in (self.readme_note, export.sources_note(self.table)) if n) or None,
-            freshness_lines=self.freshness_lines,
+            freshness_lines=([f"Summary: {self.summary}"] if self.summary else []) + self.freshness_lines,
         )
 
     def file_name(self, fmt: str) -> str:
@@ -191,6 +253,7 @@ class _Files:
             "filters": self.filter_lines,
             "permalink": self.link,
             "freshness": self.freshness_lines,
+            "summary": self.summary,
         }
         return export.table_json(self.table, meta=meta)
 
@@ -226,6 +289,7 @@ def downloads(
     table: pd.DataFrame,
     current: Freshness | None = None,
     readme_note: str | None = None,
+    summary: str = "",
 ) -> None:
     """Download buttons for a chart and its data (filled in by the export layer).
 
@@ -235,6 +299,7 @@ def downloads(
     """
     images = fig is not None and export.image_export_available()
     files = _Files(ctx, fig, key, table, current, readme_note)
+    files.summary = summary
     with st.popover("Download", icon=":material/download:", key=f"dl_{key}_menu"):
         st.caption("Files show the rows under the filters above; the bundle adds the sources and a permalink.")
         if fig is not None and not images:
@@ -261,4 +326,43 @@ def dataset_download(ctx: PageContext) -> None:
         key="dl_dataset_zip",
         on_click="ignore",
         icon=":material/download:",
+    )
+
+
+def _readable_or_raw(table: pd.DataFrame) -> pd.DataFrame:
+    readable = readable_frame(table, max_rows=None)
+    return table if readable is None else readable
+
+
+def pdf_brief(ctx: PageContext, page_title: str, charts: list[ChartView]) -> None:
+    """A "PDF brief" download of the page: title, filters, as-of date, permalink, charts (vector), tables, sources."""
+    from rekodiq.export import brief
+
+    link = export.permalink(st.context.url, ctx.filters, _page_params())
+    filters, day, sources = describe(ctx.filters), ctx.last_updated.isoformat(), ctx.sources
+
+    def build() -> bytes:
+        images = export.image_export_available()
+        parts = [
+            brief.BriefChart(
+                export.figure_title(c.figure, page_title),
+                c.summary,
+                export.figure_svg(c.figure) if images else None,
+                _readable_or_raw(c.table),
+            )
+            for c in charts
+        ]
+        lines = brief.source_lines([c.table for c in charts], sources)
+        return brief.brief_pdf(
+            title=page_title, filter_lines=filters, as_of=day, permalink=link, charts=parts, source_lines=lines
+        )
+
+    st.download_button(
+        "PDF brief of this page",
+        data=build,
+        file_name=export.export_file_name(f"{page_title.lower().replace(' ', '-')}-brief", ctx.filters, "pdf", ctx.last_updated),
+        mime="application/pdf",
+        key=f"dl_brief_{page_title}",
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
     )

@@ -204,6 +204,8 @@ class _StoredChart:
     alt: str
     note: str
     freshness: Freshness | None
+    summary: str = ""
+    remedy: object = None
 
 
 @st.cache_data(max_entries=MAX_VIEWS, ttl=3600, show_spinner=False)
@@ -213,7 +215,7 @@ def _view_result(name: str, data_key: tuple, args: tuple, options: tuple, _view,
         result = with_freshness(result, _ctx.dataset)
     if isinstance(result, ChartView):
         spec = _compact_long_arrays(_compact_coordinates(result.figure.to_dict()))
-        return _StoredChart(spec, result.table, result.alt, result.note, result.freshness)
+        return _StoredChart(spec, result.table, result.alt, result.note, result.freshness, result.summary, result.remedy)
     return result
 
 
@@ -228,5 +230,6 @@ def view(ctx: PageContext, view_fn, *args, **options):
     name = f"{view_fn.__module__}.{view_fn.__qualname__}"
     stored = _view_result(name, ctx.data_key, args, tuple(sorted(options.items())), view_fn, ctx)
     if isinstance(stored, _StoredChart):
-        return ChartView(go.Figure(stored.spec, _validate=False), stored.table, stored.alt, stored.note, stored.freshness)
+        figure = go.Figure(stored.spec, _validate=False)
+        return ChartView(figure, stored.table, stored.alt, stored.note, stored.freshness, stored.summary, stored.remedy)
     return stored

@@ -14,8 +14,8 @@ def render_error_page(report: ValidationReport) -> None:
     st.error(
         "The pages are not shown, so that no chart is drawn from data that broke a rule. The files were only read, not changed."
     )
-    st.subheader("Failures")
+    st.header("Failures")
     dataframe(report.as_frame())
-    st.subheader("Row accounting")
+    st.header("Row accounting")
     dataframe(report.accounting())
     st.text("Fix the files in data/ and reload. Each failure names the file, the row (1 = first data row) and the rule.")

@@ -54,6 +54,11 @@ def _seed_state_from_url(options: FilterOptions) -> None:
     st.session_state[K_READY] = True
 
 
+def apply_filters(filters: Filters) -> None:
+    """Set the sidebar to ``filters`` (a button callback: the next run draws and links them)."""
+    _set_state(filters, [])
+
+
 def _reset_filters() -> None:
     _set_state(Filters(), [])
 

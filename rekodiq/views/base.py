@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from rekodiq import freshness
 from rekodiq.data import Dataset
+from rekodiq.explain import Remedy
 from rekodiq.freshness import Freshness
 
 
@@ -23,6 +24,9 @@ class ChartView:
     """One chart: the figure, the rows behind it exactly as shown (what CSV/XLSX export), its alt text.
 
     ``note`` (plain text, may be empty) is shown just above the chart, e.g. how many rows match.
+    ``summary`` is one sentence computed from the data saying what the chart shows (shown on the
+    page, appended to the alt text and written into the downloads). ``remedy`` (an
+    ``explain.Remedy``) is the one filter change that shows data when the chart is empty.
     """
 
     figure: go.Figure
@@ -30,6 +34,8 @@ class ChartView:
     alt: str
     note: str = ""
     freshness: Freshness | None = None
+    summary: str = ""
+    remedy: Remedy | None = None
 
 
 @dataclass(frozen=True)

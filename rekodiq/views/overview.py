@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rekodiq import headline, milestones
+from rekodiq import explain, headline, milestones
 from rekodiq.data import Dataset
 from rekodiq.views.base import TableView
 from rekodiq.vocabulary import KPI_DEBT_TARGET, KPI_PHASE1_CAPEX
@@ -25,3 +25,8 @@ def tiles(data: Dataset, today: dt.date) -> list[tuple[str, headline.Tile]]:
 def latest_developments(data: Dataset) -> TableView:
     """The most recent Reko Diq events that happened, newest first."""
     return TableView(milestones.latest_developments(data.milestones, data.sources))
+
+
+def reconciliations(data: Dataset) -> tuple[str, str]:
+    """Why the Overview's capex and debt figures differ from Funding's requirement and lending bars (in numbers)."""
+    return explain.capex_reconciliation(data.kpis), explain.debt_reconciliation(data.financing)

@@ -112,3 +112,33 @@ def rumoured_notes(data: Dataset) -> tuple[TableView, tuple[str, ...]]:
         for row in others.itertuples(index=False)
     )
     return TableView(others[NOTE_COLUMNS]), lines
+
+
+def saudi_thread(data: Dataset) -> tuple[str, str]:
+    """(who, where it stands) for the Saudi stake talks, in plain words from entities and milestones.
+
+    Who: Manara Minerals and its owners (Ma'aden, Saudi Arabia's Public Investment Fund) by
+    name; where: the newest Reko Diq milestone about Manara, with its month. Empty strings when
+    the data has no Manara entity.
+    """
+    entities = data.entities.set_index("entity_id")
+    if "manara" not in entities.index:
+        return "", ""
+    manara = entities.loc["manara"]
+    owners = []
+    parent = manara["parent_id"]
+    while isinstance(parent, str) and parent in entities.index and len(owners) < 3:
+        row = entities.loc[parent]
+        name = row["name"] if row["short_name"] in row["name"] else f"{row['name']} ({row['short_name']})"
+        owners.append(("Saudi Arabia's " if row["kind"] == "sovereign investor" and row["country"] == "SAU" else "") + name)
+        parent = row["parent_id"]
+    who = f"The Saudi party in these reports is {manara['name']}, Saudi Arabia's mining investment company" + (
+        f", owned by {' and '.join(owners)}" if owners else ""
+    )
+    who += "; it was reported in talks to buy a stake in Reko Diq from the Pakistani side."
+    m = data.milestones
+    about = m[(m["project"] == "Reko Diq") & m["title"].str.contains("Manara", case=False, na=False)]
+    if about.empty:
+        return who, ""
+    latest = about.sort_values("date").iloc[-1]
+    return who, f"Where it stands ({latest['date']:%B %Y}): {latest['title']}. The stake was never in force."

@@ -11,8 +11,10 @@ from rekodiq.data import Dataset
 from rekodiq.filters import Filters
 from rekodiq.views.base import ChartView, TableView
 
-WINDOWS = {"whole": "Whole timeline", "recent": "2022 onward"}
-RECENT_START = dt.date(2022, 1, 1)
+# The page opens on the years where the finance story happens; the whole record is one click away.
+WINDOWS = {"recent": "2022-2028: the finance story", "whole": "Whole timeline (1978-2034)"}
+DEFAULT_WINDOW = "recent"
+RECENT_START, RECENT_END = dt.date(2022, 1, 1), dt.date(2028, 12, 31)
 TITLES = {
     "reko-diq": "Reko Diq milestones and finance events",
     "peers": "Peer-deal context: milestones and finance events",
@@ -34,16 +36,23 @@ def milestones_and_events(data: Dataset, filters: Filters, window: str, today: d
     """
     points, events = _points(data, filters)
     x_range = milestones.timeline_window(points, events, filters, RECENT_START if window == "recent" else None)
+    if window == "recent" and x_range and not filters.date_to and x_range[0] < RECENT_END < x_range[1]:
+        x_range = (x_range[0], RECENT_END)
     fig = build_timeline(points, events, today=today, x_range=x_range, title=TITLES.get(filters.project, TITLES["reko-diq"]))
-    note = (
-        f"{len(points)} milestones and {len(events)} finance events match the filters. Most of the events fall after 2022: "
-        "choose '2022 onward' to spread them out, or drag across the chart to zoom (double-click to reset)."
+    note = f"{len(points)} milestones and {len(events)} finance events match the filters. " + (
+        "The chart opens on 2022-2028, where the finance events happen; choose 'Whole timeline' for the record since 1978."
+        if window == "recent"
+        else "Most of the events fall after 2022: choose '2022-2028' to spread them out, or drag across the chart to zoom."
     )
     alt = (
         f"Timeline with two rows sharing one date axis: {len(points)} milestones by category, marker symbol by status, and "
         f"{len(events)} financing claims by financier at their status date, symbol by claim status."
     )
-    return ChartView(fig, milestones.timeline_table(points, events, data.sources), alt, note)
+    first = events.sort_values("status_date").iloc[0] if len(events) else None
+    summary = f"{len(points)} milestones and {len(events)} finance events" + (
+        f", the first finance event on {first['status_date']:%-d %b %Y}." if first is not None else "."
+    )
+    return ChartView(fig, milestones.timeline_table(points, events, data.sources), alt, note, summary=summary)
 
 
 def tracked_milestones(data: Dataset) -> list[str]:
@@ -51,7 +60,23 @@ def tracked_milestones(data: Dataset) -> list[str]:
     return milestones.tracked_milestones(data.milestone_targets)
 
 
-def slippage(data: Dataset, keys: tuple[str, ...]) -> ChartView:
+def slippage_summary(rows) -> str:
+    """ "Financial close: targeted for Q4 2025 when first stated, now 2028 (moved 3 years later)." per milestone (two at most)."""
+    parts = []
+    for _key, part in list(rows.groupby("milestone_key", sort=False))[:2]:
+        dated = part.dropna(subset=["target_date"]).sort_values("stated_on", kind="stable")
+        if len(dated) < 2:
+            continue
+        first, last = dated.iloc[0], dated.iloc[-1]
+        years = (last["target_date"] - first["target_date"]).days / 365.25
+        parts.append(
+            f"{part['milestone'].iloc[0]}: first targeted for {first['target_label']}, latest {last['target_label']} "
+            f"({years:.1f} years later)"
+        )
+    return "; ".join(parts) + "." if parts else ""
+
+
+def slippage(data: Dataset, keys: tuple[str, ...], today: dt.date | None = None) -> ChartView:
     """How the target dates of the chosen milestones moved (every stated target, whatever the filters)."""
     available = milestones.tracked_milestones(data.milestone_targets)
     rows = milestones.slippage_rows(data.milestone_targets, data.sources, tuple(k for k in available if k in keys))
@@ -59,7 +84,8 @@ def slippage(data: Dataset, keys: tuple[str, ...]) -> ChartView:
         "Line chart of target dates against the date each target was stated, one line per milestone; deferred targets without a "
         "date are marked in a band at the top."
     )
-    return ChartView(build_slippage(rows, title="How the target dates moved"), milestones.slippage_table(rows, data.sources), alt)
+    fig = build_slippage(rows, title="How the target dates moved", today=today)
+    return ChartView(fig, milestones.slippage_table(rows, data.sources), alt, summary=slippage_summary(rows))
 
 
 def milestones_table(data: Dataset, filters: Filters) -> TableView:

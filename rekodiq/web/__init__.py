@@ -14,6 +14,6 @@ from starlette.routing import BaseRoute
 
 def routes() -> list[BaseRoute]:
     """Every extra route, in the order Starlette should try them."""
-    from rekodiq.web import api, feed, meta
+    from rekodiq.web import api, embed, feed, meta
 
-    return [*meta.ROUTES, *api.ROUTES, *feed.ROUTES]
+    return [*meta.ROUTES, *api.ROUTES, *feed.ROUTES, *embed.ROUTES]
