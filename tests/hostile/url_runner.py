@@ -30,8 +30,10 @@ MARKDOWN_ELEMENTS = (
     "success",
     "toast",
     "latex",
-    "code",
 )
+# Elements shown verbatim: a hostile value may appear there only as a short excerpt. st.code
+# (the permalink, embed and "Use this data" boxes) renders its text literally, never as Markdown.
+PLAIN_ELEMENTS = ("text", "code")
 DISTINCT = set("<>[]()$:*_`{}%=@&#!|\\~^") | {"\u202e"}
 
 _baselines: dict[str, dict] = {}
@@ -62,7 +64,7 @@ def _markdown_values(at) -> list[str]:
 
 
 def _plain_values(at) -> list[str]:
-    return [str(t.value) for t in at.text]
+    return [str(element.value) for name in PLAIN_ELEMENTS for element in at.get(name)]
 
 
 def _app(query: dict[str, list[str]], page: str):
