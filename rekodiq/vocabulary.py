@@ -68,8 +68,9 @@ STATUS_INFO: dict[str, Status] = {
             "",
             "square",
         ),
-        Status("signed", 5, "Loan, guarantee, contract or agreement signed by the parties.", "#08519C", "", "diamond"),
-        Status("disbursed", 6, "Money paid out or the transaction completed.", "#08306B", "", "star"),
+        # Firm statuses keep distinct fill patterns too: the split never rests on colour alone.
+        Status("signed", 5, "Loan, guarantee, contract or agreement signed by the parties.", "#08519C", "\\", "diamond"),
+        Status("disbursed", 6, "Money paid out or the transaction completed.", "#08306B", "+", "star"),
         Status("cancelled", None, "Withdrawn or cancelled after it had been announced or approved.", "#BDBDBD", "-", "x"),
         Status("not concluded", None, "Talks ended without an agreement.", "#969696", "-", "x-open"),
     )

@@ -44,7 +44,6 @@ from rekodiq.export.images import (
     figure_png,
     figure_svg,
     image_export_available,
-    start_renderer,
     stop_renderer,
 )
 from rekodiq.export.names import (
@@ -114,7 +113,6 @@ __all__ = [
     "sources_for",
     "sources_note",
     "spreadsheet_safe",
-    "start_renderer",
     "stop_renderer",
     "table_csv",
     "table_json",

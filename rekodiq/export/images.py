@@ -172,11 +172,6 @@ def image_export_available() -> bool:
     return _RENDERER.running() or failed is None or time.monotonic() - failed > RETRY_AFTER_FAILURE_S
 
 
-def start_renderer() -> None:
-    """Start Chromium now (optional warm-up; the first image request does it otherwise)."""
-    _RENDERER.ensure()
-
-
 def stop_renderer() -> None:
     """Close Chromium (tests, shutdown). It starts again on the next image request."""
     _RENDERER.close()
