@@ -295,6 +295,54 @@ async def _warm_server(browser, urls: list[str], timeout_ms: float) -> None:
             await ctx.close()
 
 
+async def _close_contexts(records: list[dict]) -> None:
+    """Close the browser context each session record carries (and drop it from the record)."""
+    for rec in records:
+        ctx = rec.pop("_ctx", None)
+        if ctx is not None:
+            with contextlib.suppress(Exception):
+                await ctx.close()
+
+
+def _level_summary(records: list[dict], n: int, browsers: int, elapsed: float, cpu: dict, rss: dict) -> dict:
+    """One level's result: success, step times, CPU of app vs Chromium, memory.
+
+    ``cpu`` = {"app": (start, end), "browser": (start, end)} seconds; ``rss`` = {"before", "open",
+    "after": bytes, "samples": [bytes]} of the app processes.
+    """
+    ok = [r for r in records if r.get("ok")]
+    (cpu_app0, cpu_app1), (cpu_browser0, cpu_browser1) = cpu["app"], cpu["browser"]
+    rss_before, rss_sessions_open = rss["before"], rss["open"]
+    steps = {name: [r["steps"][name] for r in records if name in r["steps"]] for name in ("open", "filter", "switch")}
+    all_steps = [v for r in ok for v in r["steps"].values()]
+    growth = (rss_sessions_open - rss_before) if rss_before and rss_sessions_open else None
+    return {
+        "sessions": n,
+        "browser_processes": browsers,
+        "success": len(ok),
+        "success_rate": round(len(ok) / n, 4),
+        "wall_s": round(elapsed, 2),
+        "cpu_available_s": round(elapsed * (os.cpu_count() or 1), 1),
+        "cpu_app_s": round(cpu_app1 - cpu_app0, 1) if cpu_app0 is not None and cpu_app1 is not None else None,
+        "cpu_browser_s": round(cpu_browser1 - cpu_browser0, 1),
+        "steps": {name: summary_ms(v) for name, v in steps.items()},
+        "all_steps": summary_ms(all_steps),
+        "rss_before_bytes": rss_before,
+        "rss_sessions_open_bytes": rss_sessions_open,
+        "rss_peak_bytes": max(rss["samples"]) if rss["samples"] else None,
+        "rss_after_close_bytes": rss["after"],
+        "rss_growth_bytes": growth,
+        "rss_per_session_bytes": round(growth / n) if growth is not None else None,
+        "rss_growth_per_50_sessions_bytes": round(growth * 50 / n) if growth is not None else None,
+        "errors": sorted({r["error"] for r in records if not r.get("ok")})[:5],
+        "failed_steps": {
+            st: sum(1 for r in records if r.get("failed_step") == st) for st in ("setup", "open", "filter", "switch")
+        },
+        "failure_states": [r["state_at_failure"] for r in records if r.get("state_at_failure")][:5],
+        "filters_used": sorted({r.get("filter", "") for r in records if r.get("filter")}),
+    }
+
+
 async def _concurrency(server, n: int, browsers: int, timeout_ms: float, settle_s: float) -> dict:
     from playwright.async_api import async_playwright
 
@@ -318,11 +366,7 @@ async def _concurrency(server, n: int, browsers: int, timeout_ms: float, settle_
             elapsed = time.perf_counter() - t0
             cpu_app1, cpu_browser1 = server.cpu(), cpu_seconds_of("chrom")
             rss_sessions_open = server.rss()
-            for rec in records:
-                ctx = rec.pop("_ctx", None)
-                if ctx is not None:
-                    with contextlib.suppress(Exception):
-                        await ctx.close()
+            await _close_contexts(records)
             await asyncio.sleep(settle_s)
             rss_after_close = server.rss()
             stop.set()
@@ -331,35 +375,9 @@ async def _concurrency(server, n: int, browsers: int, timeout_ms: float, settle_
             for b in procs:
                 with contextlib.suppress(Exception):
                     await b.close()
-    ok = [r for r in records if r.get("ok")]
-    steps = {name: [r["steps"][name] for r in records if name in r["steps"]] for name in ("open", "filter", "switch")}
-    all_steps = [v for r in ok for v in r["steps"].values()]
-    growth = (rss_sessions_open - rss_before) if rss_before and rss_sessions_open else None
-    return {
-        "sessions": n,
-        "browser_processes": browsers,
-        "success": len(ok),
-        "success_rate": round(len(ok) / n, 4),
-        "wall_s": round(elapsed, 2),
-        "cpu_available_s": round(elapsed * (os.cpu_count() or 1), 1),
-        "cpu_app_s": round(cpu_app1 - cpu_app0, 1) if cpu_app0 is not None and cpu_app1 is not None else None,
-        "cpu_browser_s": round(cpu_browser1 - cpu_browser0, 1),
-        "steps": {name: summary_ms(v) for name, v in steps.items()},
-        "all_steps": summary_ms(all_steps),
-        "rss_before_bytes": rss_before,
-        "rss_sessions_open_bytes": rss_sessions_open,
-        "rss_peak_bytes": max(samples) if samples else None,
-        "rss_after_close_bytes": rss_after_close,
-        "rss_growth_bytes": growth,
-        "rss_per_session_bytes": round(growth / n) if growth is not None else None,
-        "rss_growth_per_50_sessions_bytes": round(growth * 50 / n) if growth is not None else None,
-        "errors": sorted({r["error"] for r in records if not r.get("ok")})[:5],
-        "failed_steps": {
-            st: sum(1 for r in records if r.get("failed_step") == st) for st in ("setup", "open", "filter", "switch")
-        },
-        "failure_states": [r["state_at_failure"] for r in records if r.get("state_at_failure")][:5],
-        "filters_used": sorted({r.get("filter", "") for r in records if r.get("filter")}),
-    }
+    cpu = {"app": (cpu_app0, cpu_app1), "browser": (cpu_browser0, cpu_browser1)}
+    rss = {"before": rss_before, "open": rss_sessions_open, "after": rss_after_close, "samples": samples}
+    return _level_summary(records, n, browsers, elapsed, cpu, rss)
 
 
 def concurrency(levels=(10, 25, 50), timeout_s: float = 120.0, settle_s: float = 3.0, topologies=("single", "proxy")) -> dict:

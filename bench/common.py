@@ -57,6 +57,25 @@ CHROMIUM_ARGS = [
 ]
 
 
+def wait_healthy(proc: subprocess.Popen, url: str, timeout_s: float, stop, what: str, hint: str = "") -> None:
+    """Poll ``url``/_stcore/health until it answers 200; on an early exit of ``proc`` or after
+    ``timeout_s`` (then ``stop()`` first) raise RuntimeError naming ``what`` (+ ``hint``)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode}{hint}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=5) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            stop()
+            raise RuntimeError(f"{what} not healthy after {timeout_s:.0f} s{hint}")
+        time.sleep(0.3)
+
+
 def log(msg: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
@@ -249,20 +268,7 @@ class AppServer:
             env[name] = value
         self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
         AppServer._live.append(self)
-        deadline = time.monotonic() + timeout_s
-        while True:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"app server exited with {self.proc.returncode}; see {self.log_path}")
-            try:
-                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=5) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"app server not healthy after {timeout_s:.0f} s; see {self.log_path}")
-            time.sleep(0.3)
+        wait_healthy(self.proc, self.url, timeout_s, self.stop, "app server", f"; see {self.log_path}")
 
     @property
     def pid(self) -> int:

@@ -23,10 +23,8 @@ import json
 import os
 import statistics
 import subprocess
-import time
-import urllib.request
 
-from bench.common import PYTHON, ROOT, RUN_DIR, _stop, free_port, log
+from bench.common import PYTHON, ROOT, RUN_DIR, _stop, free_port, log, wait_healthy
 from bench.protocol import Session
 
 KINDS = ("open", "filter", "local", "switch")
@@ -50,20 +48,7 @@ class ProfiledServer:
         cmd = [PYTHON, "-m", "bench.profiled_server", str(ROOT / script), "--server.port", str(self.port)]
         cmd += ["--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
         self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
-        deadline = time.monotonic() + timeout_s
-        while True:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"profiled server exited with {self.proc.returncode}")
-            try:
-                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=5) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("profiled server not healthy")
-            time.sleep(0.3)
+        wait_healthy(self.proc, self.url, timeout_s, self.stop, "profiled server")
         self._read = 0
 
     def new_runs(self) -> list[dict]:

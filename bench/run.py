@@ -84,7 +84,8 @@ def _cost_sections(args, only: list[str], res: dict, section, save) -> None:
         save()  # after every section, so an interrupted run keeps what it measured
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
+    """The command line of ``python -m bench.run`` (see the module docstring)."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections: " + ",".join(SECTIONS))
     ap.add_argument("--name", default="latest", help="result file stem in bench/results (default latest)")
@@ -112,6 +113,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--step-timeout", type=float, default=300.0, help="seconds each browser step may take")
     ap.add_argument("--export-reps", type=int, default=10, help="warm repetitions per download format")
     ap.add_argument("--quick", action="store_true", help="smoke run: few repetitions, 5 sessions")
+    return ap
+
+
+def _arguments(argv: list[str] | None) -> tuple[argparse.Namespace, list[str]]:
+    """Parsed arguments (``--quick`` applied) and the sections to run; exits on unknown names."""
+    ap = _parser()
     args = ap.parse_args(argv)
     if args.quick:
         _quick(args)
@@ -121,12 +128,43 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unknown sections: {', '.join(sorted(unknown))}")
     if (set(args.topologies.split(",")) | set(args.browser_topologies.split(","))) - {"single", "proxy"}:
         ap.error("--topologies and --browser-topologies take single and/or proxy")
+    return args, only
 
+
+def _prepare() -> None:
+    """Work from the repository root, stop on SIGTERM, silence Streamlit's bare-mode warnings."""
     os.chdir(ROOT)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the servers this run started are stopped
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
     logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
     RESULTS.mkdir(parents=True, exist_ok=True)
+
+
+def _load_sections(args, only: list[str], res: dict, section, save) -> None:
+    """The sections that load a server with many sessions: protocol, then browser concurrency."""
+    levels = tuple(int(x) for x in args.levels.split(",") if x.strip())
+    protocol_levels = tuple(int(x) for x in args.protocol_levels.split(",") if x.strip())
+    topologies = tuple(t.strip() for t in args.topologies.split(",") if t.strip())
+    browser_topologies = tuple(t.strip() for t in args.browser_topologies.split(",") if t.strip())
+    if "protocol" in only:
+        from bench import protocol
+
+        res["protocol"] = section(
+            "protocol", lambda: protocol.concurrency(levels=protocol_levels, timeout_s=args.step_timeout, topologies=topologies)
+        )
+        save()  # after every section, so an interrupted run keeps what it measured
+    if "concurrency" in only:
+        from bench import browser
+
+        res["concurrency"] = section(
+            "concurrency", lambda: browser.concurrency(levels=levels, timeout_s=args.step_timeout, topologies=browser_topologies)
+        )
+        save()  # after every section, so an interrupted run keeps what it measured
+
+
+def main(argv: list[str] | None = None) -> int:
+    args, only = _arguments(argv)
+    _prepare()
     res: dict = {
         "machine": machine_info(),
         "sections": only,
@@ -172,24 +210,7 @@ def main(argv: list[str] | None = None) -> int:
 
         res["cold"] = section("cold", lambda: browser.cold(reps=args.cold_reps, timeout_s=args.step_timeout))
         save()  # after every section, so an interrupted run keeps what it measured
-    levels = tuple(int(x) for x in args.levels.split(",") if x.strip())
-    protocol_levels = tuple(int(x) for x in args.protocol_levels.split(",") if x.strip())
-    topologies = tuple(t.strip() for t in args.topologies.split(",") if t.strip())
-    browser_topologies = tuple(t.strip() for t in args.browser_topologies.split(",") if t.strip())
-    if "protocol" in only:
-        from bench import protocol
-
-        res["protocol"] = section(
-            "protocol", lambda: protocol.concurrency(levels=protocol_levels, timeout_s=args.step_timeout, topologies=topologies)
-        )
-        save()  # after every section, so an interrupted run keeps what it measured
-    if "concurrency" in only:
-        from bench import browser
-
-        res["concurrency"] = section(
-            "concurrency", lambda: browser.concurrency(levels=levels, timeout_s=args.step_timeout, topologies=browser_topologies)
-        )
-        save()  # after every section, so an interrupted run keeps what it measured
+    _load_sections(args, only, res, section, save)
 
     res["complete"] = True
     save()

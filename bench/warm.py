@@ -91,9 +91,8 @@ def _check(name: str, at) -> str | None:
     return None
 
 
-def run(runs: int = 40, timeout: float = 120.0) -> dict:
-    """Warm rerun timings of bare, shell and every page, plus per-page payload."""
-    _patch_streamlit()
+def _first_runs(timeout: float) -> tuple[dict, dict[str, str], dict[str, float]]:
+    """(AppTest per target, errors per target, seconds of each first run); a broken page is left out."""
     targets: dict[str, object] = {}
     errors: dict[str, str] = {}
     log("warm: building AppTests (first runs fill the caches)")
@@ -111,7 +110,11 @@ def run(runs: int = 40, timeout: float = 120.0) -> dict:
             errors[name] = f"{type(exc).__name__}: {exc}"[:300]
             targets.pop(name, None)
         first_run_s[name] = round(time.perf_counter() - t0, 3)
+    return targets, errors, first_run_s
 
+
+def _timed_reruns(targets: dict, runs: int) -> tuple[dict, dict, dict]:
+    """(wall, script, script CPU) seconds per target over ``runs`` rounds, the order rotating each round."""
     names = list(targets)
     wall = {n: [] for n in names}
     script = {n: [] for n in names}
@@ -128,12 +131,12 @@ def run(runs: int = 40, timeout: float = 120.0) -> dict:
             wall[name].append(time.perf_counter() - t0)
             script[name].append(_STATE["script_s"])
             cpu[name].append(_STATE["script_cpu_s"])
-    for name in names:
-        err = _check(name, targets[name])
-        if err and name not in errors:
-            errors[name] = "after reruns: " + err
+    return wall, script, cpu
 
-    result = {"runs": runs, "targets": {}, "errors": errors, "first_run_s": first_run_s}
+
+def _summaries(names: list[str], wall: dict, script: dict, cpu: dict) -> dict:
+    """Summary per target, with its ratio to the bare app where the bare app ran."""
+    out = {}
     bare_wall, bare_script = summary_ms(wall.get("bare", [])), summary_ms(script.get("bare", []))
     for name in names:
         w, s = summary_ms(wall[name]), summary_ms(script[name])
@@ -144,13 +147,16 @@ def run(runs: int = 40, timeout: float = 120.0) -> dict:
                 "p95": round(w["p95_ms"] / bare_wall["p95_ms"], 2),
                 "script_median": round(s["median_ms"] / bare_script["median_ms"], 2) if bare_script.get("n") else None,
             }
-        result["targets"][name] = entry
+        out[name] = entry
+    return out
 
-    # Payload: figure JSON per page, and the bytes of all messages of one rerun.
+
+def _payload(targets: dict) -> dict:
+    """Payload: figure JSON per page, and the bytes of all messages of one rerun."""
     payload = {}
     _STATE["count_bytes"] = True
     try:
-        for name in names:
+        for name in targets:
             at = targets[name]
             at.run()
             charts = list(at.get("plotly_chart"))
@@ -165,7 +171,21 @@ def run(runs: int = 40, timeout: float = 120.0) -> dict:
             }
     finally:
         _STATE["count_bytes"] = False
-    result["payload"] = payload
+    return payload
+
+
+def run(runs: int = 40, timeout: float = 120.0) -> dict:
+    """Warm rerun timings of bare, shell and every page, plus per-page payload."""
+    _patch_streamlit()
+    targets, errors, first_run_s = _first_runs(timeout)
+    names = list(targets)
+    wall, script, cpu = _timed_reruns(targets, runs)
+    for name in names:
+        err = _check(name, targets[name])
+        if err and name not in errors:
+            errors[name] = "after reruns: " + err
+    result = {"runs": runs, "targets": _summaries(names, wall, script, cpu), "errors": errors, "first_run_s": first_run_s}
+    result["payload"] = _payload(targets)
     return result
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from rekodiq import claims
+from rekodiq import claims, headline
 from rekodiq.data import TABLES, Dataset
 from rekodiq.format import date_columns_to_iso, dates_text
 from rekodiq.sources import with_sources
@@ -69,13 +69,7 @@ def disputed_claims_table(financing: pd.DataFrame, sources: pd.DataFrame) -> pd.
         "claim_group",
         "claim_id",
         "project",
-        "financier",
-        "instrument",
-        "amount_usd",
-        "amount_usd_high",
-        "amount_kind",
-        "status",
-        "status_date",
+        *claims.VERSION_COLUMNS,
         "counts_in_totals",
         "supersedes",
         "part_of",
@@ -94,20 +88,7 @@ def kpi_versions_table(kpis: pd.DataFrame, sources: pd.DataFrame, *, only_disput
     if only_disputed:
         sizes = kpis.groupby("kpi")["kpi_row_id"].transform("count")
         rows = kpis[sizes > 1]
-    cols = [
-        "kpi",
-        "label",
-        "version",
-        "value",
-        "value_high",
-        "unit",
-        "represents",
-        "basis",
-        "preferred",
-        "preference_reason",
-        "as_of",
-        "source_ids",
-    ]
+    cols = ["kpi", "label", *headline.KPI_COLUMNS]
     out = rows[cols].sort_values(["kpi", "preferred", "version"], ascending=[True, False, True], kind="stable")
     return date_columns_to_iso(with_sources(out, sources)).reset_index(drop=True)
 

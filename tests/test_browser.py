@@ -26,11 +26,10 @@ from browser_support import (
     CHART_PAGES,
     PAGES,
     PageWatch,
-    chromium,
     exceptions_on_page,
     main_text,
+    module_fixtures,
     page_url,
-    running_app,
     wait_drawn,
 )
 
@@ -43,16 +42,7 @@ MAX_SHOT_HEIGHT = 16000
 LENDER = "JBIC"
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    with running_app(tmp_path_factory.mktemp("browser-logs")) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p, chromium(p) as b:
-        yield b
+app, browser = module_fixtures("browser-logs")
 
 
 @pytest.fixture

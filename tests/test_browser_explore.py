@@ -17,7 +17,7 @@ import re
 
 import pytest
 
-from browser_support import ARTIFACTS, PageWatch, chromium, exceptions_on_page, main_text, running_app, wait_drawn
+from browser_support import ARTIFACTS, PageWatch, exceptions_on_page, main_text, module_fixtures, wait_drawn
 
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -41,16 +41,7 @@ BAR_CENTRE_JS = """(name) => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    with running_app(tmp_path_factory.mktemp("browser-explore-logs")) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p, chromium(p) as b:
-        yield b
+app, browser = module_fixtures("browser-explore-logs")
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from rekodiq import claims as peers_rows
+from rekodiq import peer_deals as peers_rows
 from rekodiq import urlstate
 from rekodiq.charts import peers
 from rekodiq.filters import Filters

@@ -48,9 +48,9 @@ BATCH = 8
 
 def _options() -> Options:
     sys.path.insert(0, str(ROOT))
-    from rekodiq.claims import host_options
     from rekodiq.data import DATA_DIR, load_dataset
     from rekodiq.filters import filter_options
+    from rekodiq.peer_deals import host_options
 
     data = load_dataset(DATA_DIR).dataset
     assert data is not None

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rekodiq import claims, method
-from rekodiq.data import load_dataset
+from rekodiq import claims, method, peer_deals
+from rekodiq.data import TABLES, load_dataset
 from rekodiq.filters import Filters
 from rekodiq.vocabulary import FIRM_STATUSES, REKO_DIQ, STATUS_LADDER
 
@@ -124,22 +124,7 @@ def test_kpi_versions_put_the_preferred_version_first(data):
 def test_row_counts_cover_every_file(data):
     counts = method.row_counts(data)
     assert dict(zip(counts["file"], counts["rows"], strict=True)) == {
-        **{
-            f"{name}.csv": len(data.table(name))
-            for name in (
-                "sources",
-                "financing",
-                "entities",
-                "ownership",
-                "milestones",
-                "milestone_targets",
-                "places",
-                "routes",
-                "route_points",
-                "kpis",
-                "judgements",
-            )
-        },
+        **{f"{name}.csv": len(data.table(name)) for name in TABLES},
         "data_dictionary.csv": len(data.dictionary),
     }
     assert counts["contents"].str.len().gt(0).all()
@@ -245,7 +230,7 @@ def test_chart_amounts_match_the_counted_amounts(data):
     assert len(expected) > 1
     assert shown == dict(zip(expected["claim_id"], expected["amount_usd"], strict=True))
     # ... which is what the domain function behind the chart gives for the default filters.
-    points = claims.deal_amounts(claims.select_deals(f, Filters()))
+    points = peer_deals.deal_amounts(peer_deals.select_deals(f, Filters()))
     assert shown == dict(zip(points["claim_id"], points["amount_usd"], strict=True))
     programmes = set(f.loc[programme & (f["project"] != REKO_DIQ), "claim_id"])
     assert programmes and not programmes & set(shown), "programme-level figures are not drawn as deals"

@@ -74,15 +74,21 @@ DARK_FILLS = {"#08519C", "#3182BD", "#D55E00", "#555555"}
 GAP_LINE = "#D55E00"
 
 
-def _stack_color(row, equity_colors) -> str:
-    """White for a gap, grey for the target, blue by seniority for debt, the next warm colour for equity."""
+def fixed_stack_color(row) -> str | None:
+    """White for a gap, grey for the target, blue by seniority for debt; None for equity, whose
+    warm colours are handed out in turn by each chart."""
     if row.kind == "gap":
         return "#FFFFFF"
     if row.kind == "target":
         return "#555555"
     if row.block == "Debt":
         return DEBT_COLORS.get(row.component, "#3182BD")
-    return next(equity_colors, "#888888")
+    return None
+
+
+def _stack_color(row, equity_colors) -> str:
+    """:func:`fixed_stack_color`, else the next warm colour for equity."""
+    return fixed_stack_color(row) or next(equity_colors, "#888888")
 
 
 def _add_stack_bar(fig: go.Figure, row, color: str, part: str = "", amount: float | None = None) -> None:

@@ -1,7 +1,7 @@
 """Peer deals: the two figures of the critical-minerals financing around Reko Diq.
 
-Pure Plotly (no Streamlit, no data shaping). Rows come from ``rekodiq.claims``
-(:func:`~rekodiq.claims.deal_amounts`, :func:`~rekodiq.claims.deal_timeline`);
+Pure Plotly (no Streamlit, no data shaping). Rows come from ``rekodiq.peer_deals``
+(:func:`~rekodiq.peer_deals.deal_amounts`, :func:`~rekodiq.peer_deals.deal_timeline`);
 :func:`build_peer_amounts` draws single deals with a counted USD amount and
 :func:`build_peer_timeline` every deal, with or without an amount, by status date.
 
@@ -213,7 +213,7 @@ def build_peer_amounts(
 ) -> go.Figure:
     """One marker per deal at its counted USD amount, grouped by host country.
 
-    ``points`` comes from ``claims.deal_amounts``. Colour = lender country (named in the legend),
+    ``points`` comes from ``peer_deals.deal_amounts``. Colour = lender country (named in the legend),
     shape = status (second legend); each row names the project and the financier and each
     marker is labelled with the amount, so nothing rests on colour alone. Reported ranges are drawn as a grey bar to the
     high end. ``log_x`` puts the amounts on a logarithmic axis.
@@ -268,7 +268,7 @@ def build_peer_timeline(
 ) -> go.Figure:
     """Every selected deal at its status date, grouped by host country.
 
-    ``points`` comes from ``claims.deal_timeline``. Shape = status, colour = lender country; each
+    ``points`` comes from ``peer_deals.deal_timeline``. Shape = status, colour = lender country; each
     row names the project and the financier and each marker is labelled with the amount ("no
     amount stated" for frameworks and supply deals), so rows without money still appear.
     """

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from rekodiq.charts.common import base_figure, empty_figure
-from rekodiq.charts.funding import DEBT_COLORS, EQUITY_COLORS, GAP_LINE
+from rekodiq.charts.funding import EQUITY_COLORS, GAP_LINE, fixed_stack_color
 from rekodiq.format import usd_m
 from rekodiq.text import plotly_safe
 
@@ -14,13 +14,10 @@ AS_REPORTED, SCENARIO = "As reported", "Scenario"
 
 
 def _color(row, equity_colors: dict[str, str]) -> str:
-    if row.kind == "gap":
-        return "#FFFFFF"
-    if row.kind == "target":
-        return "#555555"
-    if row.block == "Debt":
-        return DEBT_COLORS.get(row.component, "#3182BD")
-    return equity_colors.setdefault(row.component, EQUITY_COLORS[len(equity_colors) % len(EQUITY_COLORS)])
+    """The funding chart's stack colours; one warm colour per equity component across both bars."""
+    return fixed_stack_color(row) or equity_colors.setdefault(
+        row.component, EQUITY_COLORS[len(equity_colors) % len(EQUITY_COLORS)]
+    )
 
 
 def build_scenario_stack(stacks: pd.DataFrame, *, title: str) -> go.Figure:

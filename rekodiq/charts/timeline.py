@@ -138,16 +138,50 @@ def _milestone_customdata(rows: pd.DataFrame) -> list[list[str]]:
     ]
 
 
+def _with_lane_y(frame: pd.DataFrame, group: str, date_col: str, order: list[str], span_days: int) -> pd.DataFrame:
+    """``frame`` with a ``y``: the row of its ``group`` value in ``order`` plus a lane offset that
+    keeps points of one row that fall close in time apart."""
+    index = {g: i for i, g in enumerate(order)}
+    out = frame.reset_index(drop=True)
+    return out.assign(
+        y=[index[g] + LANE_OFFSETS[lane] for g, lane in zip(out[group], lanes(out, group, date_col, span_days / 45), strict=True)]
+    )
+
+
+def _add_status_markers(
+    fig: go.Figure,
+    rows: pd.DataFrame,
+    status: str,
+    legend: tuple[str, str, str],
+    *,
+    x: str,
+    row: int,
+    symbol: str,
+    color: str,
+    customdata: list[list[str]],
+    hovertemplate: str,
+) -> None:
+    """One marker trace for the ``rows`` of one status; ``legend`` = (legend, group, group title)."""
+    name, group, title = legend
+    fig.add_scatter(
+        name=plotly_safe(status),
+        legend=name,
+        legendgroup=group,
+        legendgrouptitle={"text": title},
+        x=rows[x].tolist(),
+        y=rows["y"].tolist(),
+        mode="markers",
+        row=row,
+        col=1,
+        marker={"symbol": symbol, "size": 11, "opacity": 0.85, "color": color, "line": {"width": 1.5, "color": color}},
+        customdata=customdata,
+        hovertemplate=hovertemplate,
+    )
+
+
 def _add_milestones(fig: go.Figure, milestones: pd.DataFrame, categories: list[str], span_days: int) -> None:
     """Spans as thick lines, then one marker trace per milestone status (top row)."""
-    cat_index = {c: i for i, c in enumerate(categories)}
-    ms = milestones.reset_index(drop=True)
-    ms = ms.assign(
-        y=[
-            cat_index[c] + LANE_OFFSETS[lane]
-            for c, lane in zip(ms["category"], lanes(ms, "category", "date", span_days / 45), strict=True)
-        ]
-    )
+    ms = _with_lane_y(milestones, "category", "date", categories, span_days)
     spans = ms[ms["end_date"].notna()]
     # One line trace per status, segments separated by gaps (None): the same drawing as one trace
     # per span, but a figure of 1,000 spans stays a handful of traces (rekodiq.synth's 100x data).
@@ -169,24 +203,15 @@ def _add_milestones(fig: go.Figure, milestones: pd.DataFrame, categories: list[s
         )
     for status in _in_order(ms["status"], MILESTONE_STATUSES):
         rows = ms[ms["status"] == status]
-        color = MILESTONE_COLORS.get(status, "#555555")
-        fig.add_scatter(
-            name=plotly_safe(status),
-            legend="legend",
-            legendgroup="milestones",
-            legendgrouptitle={"text": "Milestone status"},
-            x=rows["date"].tolist(),
-            y=rows["y"].tolist(),
-            mode="markers",
+        _add_status_markers(
+            fig,
+            rows,
+            status,
+            ("legend", "milestones", "Milestone status"),
+            x="date",
             row=1,
-            col=1,
-            marker={
-                "symbol": MILESTONE_SYMBOLS.get(status, "square"),
-                "size": 11,
-                "opacity": 0.85,
-                "color": color,
-                "line": {"width": 1.5, "color": color},
-            },
+            symbol=MILESTONE_SYMBOLS.get(status, "square"),
+            color=MILESTONE_COLORS.get(status, "#555555"),
             customdata=_milestone_customdata(rows),
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]} · %{customdata[3]} · "
             + plotly_safe(status)
@@ -220,34 +245,18 @@ def _event_customdata(rows: pd.DataFrame) -> list[list[str]]:
 
 def _add_events(fig: go.Figure, events: pd.DataFrame, financiers: list[str], span_days: int) -> None:
     """One marker trace per claim status (bottom row), the status's one symbol from the vocabulary."""
-    fin_index = {f: i for i, f in enumerate(financiers)}
-    ev = events.reset_index(drop=True)
-    ev = ev.assign(
-        y=[
-            fin_index[f] + LANE_OFFSETS[lane]
-            for f, lane in zip(ev["financier"], lanes(ev, "financier", "status_date", span_days / 45), strict=True)
-        ]
-    )
+    ev = _with_lane_y(events, "financier", "status_date", financiers, span_days)
     for status in statuses_in_order(ev["status"]):
         rows = ev[ev["status"] == status]
-        color = "#6E6E6E" if status in GREY_STATUSES else STATUS_COLORS.get(status, "#555555")
-        fig.add_scatter(
-            name=plotly_safe(status),
-            legend="legend2",
-            legendgroup="claims",
-            legendgrouptitle={"text": "Claim status"},
-            x=rows["status_date"].tolist(),
-            y=rows["y"].tolist(),
-            mode="markers",
+        _add_status_markers(
+            fig,
+            rows,
+            status,
+            ("legend2", "claims", "Claim status"),
+            x="status_date",
             row=2,
-            col=1,
-            marker={
-                "symbol": STATUS_SYMBOLS.get(status, "square"),
-                "size": 11,
-                "opacity": 0.85,
-                "color": color,
-                "line": {"width": 1.5, "color": color},
-            },
+            symbol=STATUS_SYMBOLS.get(status, "square"),
+            color="#6E6E6E" if status in GREY_STATUSES else STATUS_COLORS.get(status, "#555555"),
             customdata=_event_customdata(rows),
             hovertemplate="<b>%{customdata[0]}</b> · %{customdata[1]}<br>%{customdata[2]} · "
             + plotly_safe(status)

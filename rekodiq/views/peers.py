@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rekodiq import claims, health
+from rekodiq import health, peer_deals
 from rekodiq.charts.peers import build_peer_amounts, build_peer_timeline
 from rekodiq.data import Dataset
 from rekodiq.filters import Filters
@@ -17,37 +17,37 @@ from rekodiq.views.base import ChartView, TableView
 
 def host_options(data: Dataset) -> tuple[str, ...]:
     """Host-country codes a user may pick."""
-    return claims.host_options(data.financing)
+    return peer_deals.host_options(data.financing)
 
 
 def _deals(data: Dataset, filters: Filters, hosts: tuple[str, ...], include_rd: bool):
-    return claims.select_deals(data.financing, filters, hosts=hosts, include_reko_diq=include_rd)
+    return peer_deals.select_deals(data.financing, filters, hosts=hosts, include_reko_diq=include_rd)
 
 
 def deal_amounts(data: Dataset, filters: Filters, hosts: tuple[str, ...], include_rd: bool, axis: str = "linear") -> ChartView:
     """Single deals with a counted USD amount, grouped by host country; ``axis`` "log" or "linear"."""
-    points = claims.deal_amounts(_deals(data, filters, hosts, include_rd))
+    points = peer_deals.deal_amounts(_deals(data, filters, hosts, include_rd))
     alt = (
         f"Dot chart of {len(points)} peer deals with a counted USD amount, grouped by host country; marker colour is the lender "
         "country, marker shape the status, and each marker is labelled with the financier and amount."
     )
-    return ChartView(build_peer_amounts(points, log_x=axis == "log"), claims.points_table(points), alt)
+    return ChartView(build_peer_amounts(points, log_x=axis == "log"), peer_deals.points_table(points), alt)
 
 
 def deal_timeline(data: Dataset, filters: Filters, hosts: tuple[str, ...], include_rd: bool) -> ChartView:
     """Every selected deal at its status date, with or without an amount."""
-    points = claims.deal_timeline(_deals(data, filters, hosts, include_rd))
+    points = peer_deals.deal_timeline(_deals(data, filters, hosts, include_rd))
     alt = (
         f"Timeline of {len(points)} peer deals by status date, grouped by host country; shape is the status, colour the lender "
         "country, and labels give the financier and amount or say that no amount was stated."
     )
-    return ChartView(build_peer_timeline(points), claims.points_table(points), alt)
+    return ChartView(build_peer_timeline(points), peer_deals.points_table(points), alt)
 
 
 def programmes(data: Dataset, filters: Filters, hosts: tuple[str, ...], include_rd: bool) -> TableView:
     """Programme-level figures (lending capacity, pooled letters of interest), listed rather than charted."""
-    _, rows = claims.split_programmes(_deals(data, filters, hosts, include_rd))
-    return TableView(claims.programme_table(rows, data.sources))
+    _, rows = peer_deals.split_programmes(_deals(data, filters, hosts, include_rd))
+    return TableView(peer_deals.programme_table(rows, data.sources))
 
 
 def ledger(
@@ -55,5 +55,5 @@ def ledger(
 ) -> TableView:
     """Every selected claim with the host country and its health on ``today``, at least ``min_health``."""
     deals = _deals(data, filters, hosts, include_rd)
-    table = health.with_health(claims.deals_table(deals, data.sources), data.sources, today)
+    table = health.with_health(peer_deals.deals_table(deals, data.sources), data.sources, today)
     return TableView(*health.at_least(table, min_health))

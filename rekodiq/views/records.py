@@ -91,17 +91,7 @@ def claim_versions(data: Dataset, claim_id: str, today: dt.date) -> ChartView:
     versions = with_sources(versions, data.sources)
     versions["source_label"] = versions["source"]
     fig = build_claim_versions(versions, title="Every version of this commitment", selected=claim_id)
-    columns = [
-        "claim_id",
-        "role",
-        "financier",
-        "instrument",
-        "amount_usd",
-        "amount_usd_high",
-        "amount_kind",
-        "status",
-        "status_date",
-    ]
+    columns = ["claim_id", "role", *claims.VERSION_COLUMNS]
     columns += [
         "announced_date",
         "supersedes",

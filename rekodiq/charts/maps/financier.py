@@ -15,6 +15,7 @@ from rekodiq.charts.maps.frame import (
     WORLD_FRAME_LAT,
     WORLD_FRAME_LON,
     add_attribution,
+    filled_area,
     map_layout,
     require_columns,
 )
@@ -134,14 +135,12 @@ def _add_world(fig: go.Figure, world: gpd.GeoDataFrame, amounts: pd.DataFrame, t
     """The countries with no financier as one grey trace, the world frame and the attribution."""
     x, y = polygon_xy(world[~world["iso_a3"].isin(amounts.index)].geometry)
     fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=y,
-            mode="lines",
-            fill="toself",
-            fillcolor=_WORLD_FILL,
-            line={"color": _WORLD_LINE, "width": 0.5},
-            name="No financier from this country in the selection",
+        filled_area(
+            x,
+            y,
+            _WORLD_FILL,
+            {"color": _WORLD_LINE, "width": 0.5},
+            "No financier from this country in the selection",
             showlegend=not amounts.empty,
             hoverinfo="skip",
         )
@@ -202,14 +201,12 @@ def _add_countries(fig: go.Figure, amounts: pd.DataFrame, world_idx: pd.DataFram
             unstated_legend_shown = True
         x, y = polygon_xy(country.geometry)
         fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=y,
-                mode="lines",
-                fill="toself",
-                fillcolor=fill,
-                line={"color": "#FFFFFF", "width": 0.5},
-                name="Financier country, amount not stated" if not has_amount else name,
+            filled_area(
+                x,
+                y,
+                fill,
+                {"color": "#FFFFFF", "width": 0.5},
+                "Financier country, amount not stated" if not has_amount else name,
                 text=hover,
                 hoveron="fills",
                 hoverinfo="text",

@@ -83,6 +83,12 @@ def map_layout(
     )
 
 
+def filled_area(x: list, y: list, fill: str, line: dict, name: str, **extra) -> go.Scatter:
+    """A polygon trace filled with ``fill`` (boundaries from ``rekodiq.geo.polygon_xy``); ``extra``
+    carries the legend and hover settings that differ between the areas of a map."""
+    return go.Scatter(x=x, y=y, mode="lines", fill="toself", fillcolor=fill, line=line, name=name, **extra)
+
+
 def add_attribution(fig: go.Figure, text: str) -> None:
     """The boundary attribution as a small line under the plot's bottom-left corner."""
     fig.add_annotation(

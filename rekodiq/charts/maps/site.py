@@ -21,6 +21,7 @@ from rekodiq.charts.maps.frame import (
     SITE_FRAME_LAT,
     SITE_FRAME_LON,
     as_bool,
+    filled_area,
     map_layout,
     require_columns,
     scaleratio,
@@ -128,14 +129,12 @@ def _add_context_countries(fig: go.Figure, provinces: gpd.GeoDataFrame, countrie
     """Neighbouring countries as one grey fill, then the Iranian and Afghan province borders, faint."""
     x, y = polygon_xy(countries[countries["iso_a3"] != PAKISTAN].geometry)
     fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=y,
-            mode="lines",
-            fill="toself",
-            fillcolor=_COUNTRY_FILL,
-            line={"color": _COUNTRY_LINE, "width": 0.8},
-            name="Neighbouring countries",
+        filled_area(
+            x,
+            y,
+            _COUNTRY_FILL,
+            {"color": _COUNTRY_LINE, "width": 0.8},
+            "Neighbouring countries",
             showlegend=False,
             hoverinfo="skip",
         )
@@ -150,28 +149,24 @@ def _add_pakistan(fig: go.Figure, provinces: gpd.GeoDataFrame) -> None:
     pak = provinces[provinces["adm0_a3"] == PAKISTAN]
     x, y = polygon_xy(pak[pak["iso_3166_2"] != BALOCHISTAN_CODE].geometry)
     fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=y,
-            mode="lines",
-            fill="toself",
-            fillcolor=_PROVINCE_FILL,
-            line={"color": _PROVINCE_LINE, "width": 0.8},
-            name="Other provinces of Pakistan",
+        filled_area(
+            x,
+            y,
+            _PROVINCE_FILL,
+            {"color": _PROVINCE_LINE, "width": 0.8},
+            "Other provinces of Pakistan",
             showlegend=False,
             hoverinfo="skip",
         )
     )
     x, y = polygon_xy(provinces[provinces["iso_3166_2"] == BALOCHISTAN_CODE].geometry)
     fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=y,
-            mode="lines",
-            fill="toself",
-            fillcolor=_BALOCHISTAN_FILL,
-            line={"color": _BALOCHISTAN_LINE, "width": 2.2},
-            name="Balochistan (province of Pakistan)",
+        filled_area(
+            x,
+            y,
+            _BALOCHISTAN_FILL,
+            {"color": _BALOCHISTAN_LINE, "width": 2.2},
+            "Balochistan (province of Pakistan)",
             legendrank=1,
             hoveron="fills",
             hoverinfo="text",
