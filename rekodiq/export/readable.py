@@ -1,6 +1,6 @@
 """Tables as a reader sees them: the columns that matter first, plain headers, formatted numbers.
 
-Used for the findable key tables on the page (``st.table``) and the PDF brief. Text cells are
+Used for the findable key tables on the page (plain text rows) and the PDF brief. Text cells are
 formula-neutralised like every download.
 """
 
@@ -10,8 +10,8 @@ import pandas as pd
 
 from rekodiq.export.tables import spreadsheet_safe
 
-# The columns a reader needs, first and with plain headers (key tables are drawn as st.table,
-# real HTML text that the browser's find reaches; the full grid stays one click away). Few,
+# The columns a reader needs, first and with plain headers (key tables are drawn as plain text,
+# which the browser's find reaches; the full grid stays one click away). Few,
 # short columns: on a 390 px phone the table must fit without scrolling sideways (axe: a
 # scrolling region with nothing focusable in it is out of a keyboard's reach).
 READABLE_COLUMNS = {

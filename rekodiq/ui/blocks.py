@@ -55,13 +55,24 @@ def dataframe(table: pd.DataFrame, *, key: str | None = None, column_config: dic
     st.dataframe(export.spreadsheet_safe(table), hide_index=True, width="stretch", column_config=config, key=key)
 
 
+def text_rows(readable: pd.DataFrame) -> None:
+    """A readable table as plain text, one line per row ("Financier: US EXIM (C014) · USD m: 1,250 counted").
+
+    Plain ``st.text``, never ``st.table``: st.table renders cell text as Markdown (links, LaTeX),
+    so dataset text there could become a link. Plain text is also what the browser's find reaches.
+    """
+    rows = readable.itertuples(index=False)
+    lines = [" · ".join(f"{col}: {val}" for col, val in zip(readable.columns, row, strict=True) if val) for row in rows]
+    st.text("\n".join(lines))
+
+
 def findable_table(table: pd.DataFrame, *, key: str | None = None) -> None:
-    """A key table as plain HTML text (findable with the browser's find), the full grid in an expander."""
+    """A key table as plain text (findable with the browser's find), the full grid in an expander."""
     readable = readable_frame(table)
     if readable is None:
         dataframe(table, key=key)
         return
-    st.table(readable, hide_index=True)
+    text_rows(readable)
     with st.expander("All columns (sortable, with source links)"):
         dataframe(table, key=key)
 
@@ -94,7 +105,7 @@ def chart_block(
     with st.expander("Table view of this chart"):
         readable = readable_frame(chart.table)
         if readable is not None:
-            st.table(readable, hide_index=True)
+            text_rows(readable)
             st.caption("All columns (sortable, with source links):")
         dataframe(chart.table)
     use_this_data(ctx, key)
