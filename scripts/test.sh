@@ -4,14 +4,14 @@
 #
 #   bash scripts/test.sh            # everything (what CI runs)
 #   bash scripts/test.sh --fast     # ruff + the fast tier: pure units and AppTest, no browser,
-#                                   # no proxy, no slow sweeps (under a minute)
+#                                   # no proxy, no slow sweeps, on 2 processes (under a minute)
 #   bash scripts/test.sh tests/test_urlstate.py -k round   # extra arguments go to pytest
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tier=()
 if [ "${1:-}" = "--fast" ]; then
   shift
-  tier=(-m "not browser and not deploy and not slow")
+  tier=(-n 2 -m "not browser and not deploy and not slow")
   bash scripts/setup.sh requirements-dev.txt
 else
   bash scripts/setup.sh requirements-dev.txt chromium nginx fonts-dejavu-core
