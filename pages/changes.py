@@ -52,7 +52,7 @@ if claim:
         "Prepare a correction record for this claim and send the file to the curators with your source.\n"
         "Nothing is sent from here: the record is a file you download."
     )
-    columns = [c for c in ctx.dataset.financing.columns if c not in corrections.FIXED]
+    columns = ui.view(ctx, views.changes.correction_fields)
     field = st.selectbox("Field", columns, key="correction_field")
     value = st.text_input("Proposed value", key="correction_value", max_chars=corrections.MAX_CHARS)
     url = st.text_input("Source URL (public)", key="correction_url", max_chars=corrections.MAX_CHARS)

@@ -10,17 +10,15 @@ from rekodiq.ui.records import record_choice
 
 ctx = ui.page_context()
 today = dt.date.today()
-financing = ctx.dataset.financing
-names = financing["claim_id"] + " · " + financing["financier"] + " · " + financing["project"]
-labels = dict(zip(financing["claim_id"], names, strict=True))
+labels = ui.view(ctx, views.records.claim_labels)
 
 st.title("Claim")
 st.caption("One reported commitment, every version of it, and why the tracker counts the one it counts.")
-claim_id = record_choice("Claim", sorted(labels), key="claim_id", param="id", what="claim", format_func=labels.get)
+claim_id = record_choice("Claim", list(labels), key="claim_id", param="id", what="claim", format_func=labels.get)
 if claim_id is None:
     st.stop()
 
-summary = views.records.claim_summary(ctx.dataset, claim_id, today)
+summary = ui.view(ctx, views.records.claim_summary, claim_id, today)
 st.text(summary)
 
 st.header("Every version of this commitment")

@@ -10,7 +10,7 @@ from rekodiq.ui.records import record_choice
 
 ctx = ui.page_context()
 today = dt.date.today()
-financiers = sorted(ctx.dataset.financing["financier"].unique(), key=str.casefold)
+financiers = ui.view(ctx, views.records.financier_names)
 
 st.title("Financier")
 st.caption("Everything the tracker holds on one lender, investor or supplier, here and in peer deals.")
@@ -19,7 +19,7 @@ if name is None:
     st.stop()
 
 st.text(f"Financier: {name}")
-share, stack_rows = views.records.financier_share(ctx.dataset, name, ctx.filters)
+share, stack_rows = ui.view(ctx, views.records.financier_share, name, ctx.filters)
 st.header("Share of Reko Diq's capital stack")
 ui.active_filters(ctx.filters, "no-project")
 st.text(share)

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rekodiq import scenario
-from rekodiq.format import usd_m
+from rekodiq import scenario, views
 from rekodiq.scenario import AMOUNT_PARAM, SCENARIO_PARAM, Scenario
-from rekodiq.ui.cache import PageContext
+from rekodiq.ui.cache import PageContext, view
 from rekodiq.ui.sidebar import sync_url
 
 K_PICK, K_URL = "scenario_pick", "scenario__url"
@@ -47,13 +46,8 @@ def _write_url(picked: Scenario) -> None:
 
 def scenario_controls(ctx: PageContext) -> Scenario:
     """The multiselect of pending claims and one what-if amount per picked claim; returns the scenario."""
-    pending = scenario.pending_claims(ctx.dataset.financing)
-    allowed = pending["claim_id"].tolist()
-    labels = {
-        row.claim_id: f"{row.claim_id} · {row.financier} · {row.instrument} · "
-        f"{usd_m(row.amount_usd) if row.amount_usd == row.amount_usd else 'amount not stated'} · {row.status}"
-        for row in pending.itertuples(index=False)
-    }
+    labels = view(ctx, views.scenario.pending_labels)
+    allowed = list(labels)
     _seed(allowed)
     picked = st.multiselect(
         "Pending claims to add (rumoured or expected)",

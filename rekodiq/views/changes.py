@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rekodiq import changes, curation
+from rekodiq import changes, corrections, curation
 from rekodiq import diff as semantic
 from rekodiq.charts.history import build_claim_history
 from rekodiq.data import Dataset
@@ -21,6 +21,11 @@ def since(data: Dataset, filters: Filters, base: str) -> TableView:
 def claim_ids(data: Dataset) -> list[str]:
     """Every claim id of the data in use, in order (the history picker's options)."""
     return sorted(data.financing["claim_id"])
+
+
+def correction_fields(data: Dataset) -> list[str]:
+    """The claim fields a reader may propose a correction to (every column but the fixed key)."""
+    return [c for c in data.financing.columns if c not in corrections.FIXED]
 
 
 def history(data: Dataset, claim_id: str) -> ChartView:

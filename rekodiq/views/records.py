@@ -37,6 +37,18 @@ CLAIM_COLUMNS = [
 ]
 
 
+def financier_names(data: Dataset) -> list[str]:
+    """Every financier in the claims, sorted case-blind: the record page's pick-list."""
+    return sorted(data.financing["financier"].unique(), key=str.casefold)
+
+
+def claim_labels(data: Dataset) -> dict[str, str]:
+    """Claim id -> "C014 · JBIC · reko-diq", sorted by id: the claim page's pick-list."""
+    financing = data.financing.sort_values("claim_id")
+    names = financing["claim_id"] + " · " + financing["financier"] + " · " + financing["project"]
+    return dict(zip(financing["claim_id"], names, strict=True))
+
+
 def financier_claims(data: Dataset, name: str, today: dt.date) -> TableView:
     """Every claim of the financier, Reko Diq first, with sources and record health."""
     rows = records.financier_claims(data.financing, name)

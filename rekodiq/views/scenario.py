@@ -51,3 +51,13 @@ def pending(data: Dataset) -> TableView:
     """The claims a scenario may add (rumoured or expected Reko Diq debt and equity)."""
     rows = scenario.pending_claims(data.financing)
     return TableView(rows[["claim_id", "financier", "instrument", "amount_usd", "status", "status_date", "counts_in_totals"]])
+
+
+def pending_labels(data: Dataset) -> dict[str, str]:
+    """Pending claim id -> "C018 · JBIC · loan · USD 1.0 bn · expected": the scenario picker's options, in id order."""
+    rows = scenario.pending_claims(data.financing)
+    return {
+        row.claim_id: f"{row.claim_id} · {row.financier} · {row.instrument} · "
+        f"{usd_m(row.amount_usd) if row.amount_usd == row.amount_usd else 'amount not stated'} · {row.status}"
+        for row in rows.itertuples(index=False)
+    }
