@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Performance benchmark: warm reruns per page vs a bare Streamlit page, payload sizes, cold loads
-# and 10/25/50 concurrent sessions in headless Chromium, download (PNG/SVG/CSV/XLSX) times.
+# Performance benchmark: warm reruns per page vs a bare Streamlit page, payload sizes, cold loads,
+# 10/25 concurrent sessions in headless Chromium, 25/50/100 through the websocket protocol, server
+# CPU per interaction, 1x-1000x data, Lighthouse, memory, download (PNG/SVG/CSV/XLSX) times.
 # Writes bench/results/latest.json and bench/results/latest.md, and rewrites the README's
 # Performance section from them (full runs only).
 #
