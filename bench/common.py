@@ -234,7 +234,26 @@ def _stop(proc: subprocess.Popen, log_file, *, grace_s: float) -> None:
         log_file.close()
 
 
-class AppServer:
+class _Managed:
+    """A server this run started: a context manager, listed in its class's ``_live`` until stopped (atexit stops the rest)."""
+
+    _live: list = []
+
+    def _forget(self) -> None:
+        if self in type(self)._live:
+            type(self)._live.remove(self)
+
+    def stop(self) -> None:  # pragma: no cover - every server class defines it
+        raise NotImplementedError
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+class AppServer(_Managed):
     """One dashboard process (``streamlit run server.py``: app.py plus the HTTP routes) on 127.0.0.1."""
 
     _live: list[AppServer] = []
@@ -287,17 +306,10 @@ class AppServer:
 
     def stop(self) -> None:
         _stop(self.proc, self._log, grace_s=15)
-        if self in AppServer._live:
-            AppServer._live.remove(self)
-
-    def __enter__(self) -> AppServer:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        self._forget()
 
 
-class ProxiedServer:
+class ProxiedServer(_Managed):
     """The deployment of ``scripts/serve.sh``: nginx on 127.0.0.1 in front of ``replicas`` app processes.
 
     Same interface as :class:`AppServer`; ``rss()`` and ``cpu()`` add up the app processes
@@ -396,14 +408,7 @@ class ProxiedServer:
             with contextlib.suppress(OSError):
                 (RUN_DIR / f"serve-{self.name}-{app_log.name}").write_bytes(app_log.read_bytes())
         self._rmtree(self.run_dir, ignore_errors=True)
-        if self in ProxiedServer._live:
-            ProxiedServer._live.remove(self)
-
-    def __enter__(self) -> ProxiedServer:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        self._forget()
 
 
 def free_port_block(n: int, avoid: set[int] = frozenset()) -> int:
