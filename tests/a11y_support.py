@@ -1,7 +1,10 @@
 """Accessibility and layout probes for the browser tests: axe-core, layout shift, overflow, overlaps.
 
 * :func:`install_cls_probe` registers a ``layout-shift`` PerformanceObserver before any page
-  script runs (buffered), summing shifts without recent input into ``window.__cls``.
+  script runs (buffered), summing shifts without recent input into ``window.__cls`` (the whole
+  page: sidebar, header and main area) and recording each shift's nodes (:func:`shifts`).
+* :func:`still_hidden` names the rules of the stable first paint (rekodiq.web.shell) that still
+  keep something unseen.
 * :func:`axe_violations` runs axe-core (shipped inside the pinned axe-playwright-python) on the
   page and returns ``[(rule id, impact, node count)]``.
 * :func:`horizontal_overflow` / :func:`overlapping_text` find what a phone reader would trip on.
@@ -21,7 +24,7 @@ try {
         window.__cls += e.value;
         window.__shifts.push({value: e.value, t: e.startTime,
           nodes: (e.sources || []).map(s => (s.node ? (s.node.getAttribute && (s.node.getAttribute('data-testid') || s.node.className) || s.node.nodeName) : '')
-            + ' ' + JSON.stringify([s.previousRect.x, s.previousRect.width, s.currentRect.x, s.currentRect.width]))});
+            + ' ' + JSON.stringify([s.previousRect, s.currentRect].map(r => [r.x, r.y, r.width, r.height].map(Math.round))))});
       }
     }
   }).observe({type: 'layout-shift', buffered: true});
@@ -90,23 +93,16 @@ def layout_shift(page) -> float:
 
 
 def shifts(page) -> list[dict]:
-    """Each layout shift: ``value``, ``t`` (ms after navigation) and its source nodes with before/after x and width."""
+    """Each layout shift: ``value``, ``t`` (ms after navigation) and its source nodes (data-testid
+    or class) with their rectangles before and after, ``[[x, y, width, height], [x, y, width, height]]``."""
     return page.evaluate("() => window.__shifts")
 
 
-def shell_shift(entries: list[dict]) -> float:
-    """The part of the shift that is Streamlit's empty shell moving aside when the sidebar arrives.
+def still_hidden(page) -> list[str]:
+    """The selectors of the stable first paint's rules (rekodiq.web.shell) that still match an element."""
+    from rekodiq.web.shell import HIDING_SELECTORS
 
-    Streamlit paints an empty, full-width main area before the script's first message; the
-    sidebar (navigation and filters) then pushes it right. Those entries move only ``stMain``
-    or its block container sideways; everything else is content shifting.
-    """
-    total = 0.0
-    for entry in entries:
-        names = [n.split(" [")[0] for n in entry["nodes"]]
-        if names and all(n == "stMain" or n == "stMainBlockContainer" or n.startswith("st-emotion-cache") for n in names):
-            total += entry["value"]
-    return total
+    return page.evaluate("(sels) => sels.filter(s => document.querySelector(s))", list(HIDING_SELECTORS))
 
 
 def axe_violations(page) -> list[tuple[str, str, int]]:
