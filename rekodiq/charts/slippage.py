@@ -179,6 +179,8 @@ def build_slippage(
             last = with_date.iloc[-1] if len(with_date) else None
             _deferred_target(fig, name, row, y, last, color, upper=n_deferred % 2 == 1)
     _slippage_axes(fig, b)
+    # Room for the two-line subtitle above the "no date" band, whose notes reach up from it.
+    fig.update_layout(margin={"t": 120})
     if today is not None:  # "today" on the stated-on axis: targets left of it are what was promised until now
         fig.add_vline(x=pd.Timestamp(today), line={"color": "#D55E00", "width": 1.5, "dash": "dash"})
         fig.add_annotation(
