@@ -67,7 +67,10 @@ def build_funding_by_financier(
     )
     fig.update_yaxes(categoryorder="array", categoryarray=[plotly_safe(f) for f in reversed(order)], title=None)
     # Financier names above their bars (click a bar to filter): beside the plot they squeezed it on a phone.
-    labels_above(fig, [plotly_safe(f) for f in order], [plotly_safe(f) for f in order], shift=9)
+    # Category i's bar spans i +- (1 - bargap) / 2 (bottom category = 0); the range leaves room above the top one.
+    n = len(order)
+    labels_above(fig, [n - 1 - k + 0.55 / 2 for k in range(n)], [plotly_safe(f) for f in order], shift=2)
+    fig.update_yaxes(range=[-0.5, n - 0.5 + 0.35])
     fig.update_xaxes(title="USD millions", rangemode="tozero", range=[0, float(totals.max()) * 1.4])
     return fig
 
@@ -168,6 +171,7 @@ def build_capital_stack(stack: pd.DataFrame, *, title: str = "Phase 1 capital st
         # Each block's name just above its bar (category i's bar spans i +- (1 - bargap) / 2), so
         # "Requirement" no longer takes a fifth of a phone's width beside the plot.
         labels_above(fig, [i + 0.65 / 2 for i in range(3)], [f"<b>{b}</b>" for b in order], shift=2)
+        fig.update_yaxes(range=[-0.5, 2.5 + 0.3])  # room above the top bar for its label
     fig.update_xaxes(title="USD millions", rangemode="tozero")
     return fig
 

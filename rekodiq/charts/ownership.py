@@ -215,7 +215,9 @@ def build_funded_shares(stakes: pd.DataFrame, *, title: str = "Stake vs share of
     fig.update_xaxes(title=None, range=[0, top * 1.7], ticksuffix=" %")
     fig.update_yaxes(title=None, automargin=True)
     # Holder names above their pair of bars (a click on a bar still filters by the holder).
-    labels_above(fig, names, names, shift=int(0.3 * 72) + 2)
+    # Category k's pair of bars spans k +- (1 - bargap) / 2; the range leaves room above the top one.
+    labels_above(fig, [k + 0.3 for k in range(len(names))], names, shift=2)
+    fig.update_yaxes(range=[-0.5, len(names) - 0.5 + 0.35])
     return fig
 
 

@@ -101,7 +101,7 @@ def _x_bounds(
 
 # Row names beside the plot are cut to this many characters (the hover card names them in full):
 # "Government of Pakistan (for BMRL)" left the plot about 110 px wide on a phone.
-ROW_LABEL_CHARS = 14
+ROW_LABEL_CHARS = 12
 
 
 def _row_axis(fig: go.Figure, labels: list[str], row: int) -> None:
