@@ -35,9 +35,13 @@ def _build_template() -> go.layout.Template:
         paper_bgcolor="white",
         plot_bgcolor="white",
         title={"x": 0.0, "xanchor": "left", "font": {"size": 16}},
-        margin={"l": 60, "r": 30, "t": 70, "b": 60},
+        # Narrow side margins: automargin widens them for tick labels where needed, and on a
+        # phone every fixed pixel here is taken from the plot (issue 16: plots 50-60 px wide).
+        margin={"l": 12, "r": 16, "t": 70, "b": 60},
         hoverlabel={"font": {"family": FONT_FAMILY}},
-        legend={"bgcolor": "rgba(255,255,255,0.8)"},
+        # The legend title stands above its entries: beside them (Plotly's default for horizontal
+        # legends) it pushed the entries off a phone's screen.
+        legend={"bgcolor": "rgba(255,255,255,0.8)", "title": {"side": "top"}},
     )
     # Axis labels push the margins instead of being cut ("equirement" on a phone).
     template.layout.xaxis.automargin = True

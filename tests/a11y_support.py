@@ -127,3 +127,50 @@ def overlapping_text(page) -> list[str]:
 
 def plot_widths(page) -> list[float]:
     return page.evaluate(PLOT_WIDTHS_JS)
+
+
+# Per chart: the width of its plot area (the widest xy grid, ``.nsewdrag``; for charts without
+# one, such as the treemap and maps, the plot's own width), with the chart's title.
+PLOT_AREAS_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')].map(p => {
+  const areas = [...p.querySelectorAll('.draglayer .nsewdrag')].map(r => r.getBoundingClientRect().width);
+  const title = ((p._fullLayout || {}).title || {}).text || '';
+  return {title: title.slice(0, 60), width: areas.length ? Math.max(...areas) : p.getBoundingClientRect().width};
+})"""
+
+# Per chart: text that a reader sees cut. A text box that runs past the chart's SVG (a title,
+# subtitle, legend entry or annotation wider than a phone), and text inside a clipped plot layer
+# (bar or point labels, clipped to the plot area) that runs past its plot area. Map layers clip
+# place names at the map frame on purpose and are not checked.
+CUT_TEXT_JS = """() => {
+  const out = [];
+  for (const plot of document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')) {
+    const svg = plot.querySelector('.main-svg').getBoundingClientRect();
+    const title = (((plot._fullLayout || {}).title || {}).text || '').slice(0, 40);
+    const areas = {};
+    for (const g of plot.querySelectorAll('.draglayer > g')) {
+      const drag = g.querySelector('.nsewdrag');
+      if (drag) areas[g.classList[0]] = drag.getBoundingClientRect();
+    }
+    for (const t of plot.querySelectorAll('text')) {
+      const r = t.getBoundingClientRect();
+      if (!t.textContent.trim() || r.width === 0 || t.closest('.geolayer, .hoverlayer')) continue;
+      const name = title + ' / ' + t.textContent.slice(0, 40);
+      if (r.left < svg.left - 2 || r.right > svg.right + 2) { out.push('past the chart: ' + name); continue; }
+      const sub = t.closest('.cartesianlayer .subplot');
+      const clip = t.parentElement && t.parentElement.closest('[clip-path^="url"]');
+      const area = sub && clip && sub.contains(clip) ? areas[sub.classList[1]] : null;
+      if (area && (r.right > area.right + 2 || r.left < area.left - 2)) out.push('clipped by the plot: ' + name);
+    }
+  }
+  return out;
+}"""
+
+
+def plot_areas(page) -> list[dict]:
+    """``[{title, width}]`` per chart: the width in CSS pixels of its plot area."""
+    return page.evaluate(PLOT_AREAS_JS)
+
+
+def cut_text(page) -> list[str]:
+    """Chart text a reader sees cut (past the chart's edge or clipped by the plot area)."""
+    return page.evaluate(CUT_TEXT_JS)

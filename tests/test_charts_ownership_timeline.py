@@ -331,7 +331,7 @@ def test_slippage_on_mini_data(data):
     # Deferred markers sit in the "no date" band, above every dated target.
     top_target = max(TS(y) for t in (fc, fp) for y in t.y)
     assert all(TS(t.y[0]) > top_target for t in deferred)
-    notes = [a.text for a in fig.layout.annotations]
+    notes = [a.text.replace("<br>", " ") for a in fig.layout.annotations]
     assert any(n.startswith("Financial close deferred, no date") for n in notes)
     assert "<b>no date</b>" in fig.layout.yaxis.ticktext
     assert any(t.name == "target = date stated (due now)" for t in fig.data)

@@ -163,10 +163,16 @@ def test_timeline_keeps_rows_without_an_amount(financing):
 def test_rows_are_grouped_by_host_with_a_header_per_host(financing):
     points = peers_rows.deal_amounts(peers_rows.select_deals(financing, Filters()))
     fig = peers.build_peer_amounts(points)
-    ticks = list(fig.layout.yaxis.ticktext)
+    # Row labels stand above their rows (annotations), not beside the plot: a phone keeps the width.
+    assert fig.layout.yaxis.showticklabels is False
+    rows = [a for a in fig.layout.annotations if a.yref == "y"]
+    ticks = [a.text for a in rows]
     headers = [t for t in ticks if t.startswith("<b>")]
     assert headers == [f"<b>{h}</b>" for h in dict.fromkeys(points["host_name"])]
     assert len(ticks) == len(points) + len(headers)
+    marker_y = {y for t in fig.data if t.mode == "markers" and t.customdata is not None for y in t.y}
+    deal_rows = [a for a in rows if not a.text.startswith("<b>")]
+    assert {a.y for a in deal_rows} == marker_y and all(a.yanchor == "bottom" and a.yshift > 0 for a in deal_rows)
     # hosts are contiguous
     assert points["host_name"].tolist() == sorted(
         points["host_name"].tolist(), key=list(dict.fromkeys(points["host_name"])).index

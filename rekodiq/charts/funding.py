@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from rekodiq.charts.common import LEGEND_BELOW, base_figure, empty_figure, wrap_words
+from rekodiq.charts.common import LEGEND_BELOW, base_figure, empty_figure, labels_above, wrap_words
 from rekodiq.format import usd_m
 from rekodiq.text import plotly_safe
 from rekodiq.theme import PALETTE
@@ -33,7 +33,7 @@ def build_funding_by_financier(
     if amounts.empty:
         return empty_figure(title, *([wrap_words(plotly_safe(empty_message, 600))] if empty_message else []))
     order = list(dict.fromkeys(amounts["financier"]))
-    fig = base_figure(title, f"USD millions, counted claims only, stacked by {stack_by}", height=max(360, 120 + 34 * len(order)))
+    fig = base_figure(title, f"USD millions, counted claims only, stacked by {stack_by}", height=max(360, 150 + 54 * len(order)))
     for i, (category, rows) in enumerate(amounts.groupby(stack_by, sort=False, observed=True)):
         category = str(category)
         color = STATUS_COLORS.get(category, PALETTE[i % len(PALETTE)]) if stack_by == "status" else PALETTE[i % len(PALETTE)]
@@ -58,12 +58,20 @@ def build_funding_by_financier(
         mode="text",
         text=[usd_m(v) for v in totals.values],
         textposition="middle right",
+        cliponaxis=False,  # the total beside the longest bar may reach into the right margin, never be cut
         showlegend=False,
         hoverinfo="skip",
     )
-    fig.update_layout(barmode="stack", legend={"title": {"text": stack_by.capitalize()}, "traceorder": "normal", **LEGEND_BELOW})
+    fig.update_layout(
+        barmode="stack", bargap=0.45, legend={"title": {"text": stack_by.capitalize()}, "traceorder": "normal", **LEGEND_BELOW}
+    )
     fig.update_yaxes(categoryorder="array", categoryarray=[plotly_safe(f) for f in reversed(order)], title=None)
-    fig.update_xaxes(title="USD millions", rangemode="tozero", range=[0, float(totals.max()) * 1.25])
+    # Financier names above their bars (click a bar to filter): beside the plot they squeezed it on a phone.
+    # Category i's bar spans i +- (1 - bargap) / 2 (bottom category = 0); the range leaves room above the top one.
+    n = len(order)
+    labels_above(fig, [n - 1 - k + 0.55 / 2 for k in range(n)], [plotly_safe(f) for f in order], shift=2)
+    fig.update_yaxes(range=[-0.5, n - 0.5 + 0.35])
+    fig.update_xaxes(title="USD millions", rangemode="tozero", range=[0, float(totals.max()) * 1.4])
     return fig
 
 
@@ -157,7 +165,13 @@ def build_capital_stack(stack: pd.DataFrame, *, title: str = "Phase 1 capital st
         uniformtext={"minsize": 11, "mode": "hide"},  # a label that does not fit is hidden, not shrunk
         legend={"traceorder": "grouped", "groupclick": "toggleitem", "tracegroupgap": 8, **LEGEND_BELOW},
     )
-    fig.update_yaxes(categoryorder="array", categoryarray=["Requirement", "Equity", "Debt"], title=None)
+    order = ["Requirement", "Equity", "Debt"]  # bottom to top
+    fig.update_yaxes(categoryorder="array", categoryarray=order, title=None)
+    if set(stack["block"]) == set(order):
+        # Each block's name just above its bar (category i's bar spans i +- (1 - bargap) / 2), so
+        # "Requirement" no longer takes a fifth of a phone's width beside the plot.
+        labels_above(fig, [i + 0.65 / 2 for i in range(3)], [f"<b>{b}</b>" for b in order], shift=2)
+        fig.update_yaxes(range=[-0.5, 2.5 + 0.3])  # room above the top bar for its label
     fig.update_xaxes(title="USD millions", rangemode="tozero")
     return fig
 
@@ -176,7 +190,7 @@ def build_disputed_figures(versions: pd.DataFrame, *, title: str = "Where source
     fig = base_figure(
         title,
         "USD millions; ◆ version used in totals, ○ other versions; lines show reported ranges",
-        height=max(320, 110 + 48 * len(labels)),
+        height=max(320, 150 + 52 * len(labels)),
     )
     ranges = rows.dropna(subset=["amount_usd_high"])
     for row in ranges.itertuples(index=False):
@@ -209,8 +223,9 @@ def build_disputed_figures(versions: pd.DataFrame, *, title: str = "Where source
             + name
             + "</extra>",
         )
-    # Labels wrap at about 22 characters so that on a phone the plot keeps most of the width.
+    # The y values wrap at about 22 characters (hover cards); the row labels stand above the rows.
     fig.update_yaxes(categoryorder="array", categoryarray=[wrap_words(plotly_safe(v), 22) for v in reversed(labels)], title=None)
+    labels_above(fig, [wrap_words(plotly_safe(v), 22) for v in labels], [plotly_safe(v) for v in labels], shift=8)
     fig.update_xaxes(title="USD millions", rangemode="tozero")
     fig.update_layout(legend=LEGEND_BELOW)
     return fig

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from rekodiq.charts.common import base_figure, empty_figure
+from rekodiq.charts.common import base_figure, empty_figure, labels_above
 from rekodiq.format import pct_text
 from rekodiq.text import plotly_safe
 from rekodiq.vocabulary import BASIS_PATTERNS, FREE_CARRIED, STATUS_COLORS, STATUS_PATTERNS
@@ -158,9 +158,7 @@ def _stake_names(rows: pd.DataFrame) -> list[str]:
     ]
 
 
-def build_funded_shares(
-    stakes: pd.DataFrame, *, title: str = "Stake in the project vs share of the equity actually paid in"
-) -> go.Figure:
+def build_funded_shares(stakes: pd.DataFrame, *, title: str = "Stake vs share of the equity paid in") -> go.Figure:
     """Paired horizontal bars per stake: share of the project (top) and share of paid-in equity.
 
     ``stakes`` as for :func:`build_ownership_split`. Free-carried stakes get a 0 bar and a
@@ -174,7 +172,7 @@ def build_funded_shares(
     fig = base_figure(
         title,
         "Percent; free-carried stakes are paid for by nobody, so the paying stakes share the whole equity bill",
-        height=max(300, 120 + 60 * len(rows)),
+        height=max(300, 170 + 72 * len(rows)),
     )
     funded = rows["funded_share_pct"].tolist()
     fig.add_bar(
@@ -209,17 +207,22 @@ def build_funded_shares(
     top = max(float(rows["stake_pct"].max()), max(funded) if funded else 0.0)
     fig.update_layout(
         barmode="group",
-        bargap=0.28,
+        bargap=0.4,
         legend={"orientation": "h", "y": -0.1, "x": 0, "traceorder": "reversed"},
         margin={"l": 10, "r": 30, "b": 40},
     )
-    fig.update_xaxes(title=None, range=[0, top * 1.4], ticksuffix=" %")
+    # Room right of the longest bar for its text ("50 % contributing") on a phone as well.
+    fig.update_xaxes(title=None, range=[0, top * 1.7], ticksuffix=" %")
     fig.update_yaxes(title=None, automargin=True)
+    # Holder names above their pair of bars (a click on a bar still filters by the holder).
+    # Category k's pair of bars spans k +- (1 - bargap) / 2; the range leaves room above the top one.
+    labels_above(fig, [k + 0.3 for k in range(len(names))], names, shift=2)
+    fig.update_yaxes(range=[-0.5, len(names) - 0.5 + 0.35])
     return fig
 
 
 def build_rumoured_stakes(
-    stakes: pd.DataFrame, *, title: str = "Reported, rumoured and proposed stakes: NOT part of the legal split"
+    stakes: pd.DataFrame, *, title: str = "Rumoured and proposed stakes:<br>NOT part of the legal split"
 ) -> go.Figure:
     """Hatched bars for stakes that were only rumoured or proposed (``ownership.other_stakes``).
 
@@ -246,7 +249,7 @@ def build_rumoured_stakes(
                 "line": {"color": "#333333", "width": 1},
             },
             text=[
-                f"{pct_text(p)} · {plotly_safe(status)} · first reported {d}"
+                f"{pct_text(p)} · {plotly_safe(status)}<br>first reported {d}"  # two lines fit a phone
                 for p, d in zip(rows["stake_pct"], rows["first_reported"], strict=True)
             ],
             textposition="outside",

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from rekodiq.charts.common import LEGEND_ABOVE, LEGEND_BELOW, base_figure, empty_figure
+from rekodiq.charts.common import LEGEND_ABOVE, LEGEND_BELOW, base_figure, empty_figure, labels_above
 from rekodiq.format import usd_m
 from rekodiq.text import plotly_safe
 from rekodiq.theme import PALETTE
@@ -49,8 +49,9 @@ def country_colors(points: pd.DataFrame) -> dict[str, str]:
 
 
 def _rows(points: pd.DataFrame) -> tuple[list[float], list[float], list[str]]:
-    """y position per point, plus tick values and texts: a bold host header above its deals,
-    each deal labelled with its project and, on a second line, its financier."""
+    """y position per point, plus row label positions and texts: a bold host header above its
+    deals, each deal labelled with its project and, on a second line, its financier (drawn
+    above the deal's marker by :func:`_y_axis`)."""
     y: list[float] = []
     tickvals: list[float] = []
     ticktext: list[str] = []
@@ -63,7 +64,7 @@ def _rows(points: pd.DataFrame) -> tuple[list[float], list[float], list[str]]:
             host = row.host_name
             tickvals.append(position)
             ticktext.append(f"<b>{plotly_safe(host)}</b>")
-            position += 1
+            position += 0.8
         y.append(position)
         tickvals.append(position)
         ticktext.append(
@@ -178,34 +179,45 @@ def _labels(fig: go.Figure, points: pd.DataFrame, x: list, y: list[float]) -> No
     )
 
 
-def _legends(fig: go.Figure) -> None:
+def _legends(fig: go.Figure, tickvals: list[float]) -> None:
+    # The country legend starts about 80 px under the plot (below the axis title) whatever its height.
+    below = {**LEGEND_BELOW, "y": -80 / (ROW_PX * _extent(tickvals))}
     fig.update_layout(
         # Colour legend under the plot, shape legend above it: beside the plot they squeezed it
         # to a sliver on a phone; horizontal legends wrap and push the margins instead.
-        legend={"title": {"text": "Lender country (colour)"}, **LEGEND_BELOW},
+        legend={"title": {"text": "Lender country (colour)"}, **below},
         legend2={"title": {"text": "Status (shape)"}, **LEGEND_ABOVE},
+        legend2_title_side="top",
         margin={"r": 20, "t": 170},
         title={"y": 0.99, "yref": "container", "yanchor": "top"},
     )
 
 
+ROW_PX = 64  # one deal: its two-line label above its marker
+
+
+def _extent(tickvals: list[float]) -> float:
+    """Rows spanned by the y range (see :func:`_y_axis`)."""
+    return max(tickvals) - min(tickvals) + 1.4
+
+
 def _height(tickvals: list[float]) -> int:
-    return max(360, 170 + 40 * len(tickvals))
+    """Title and status legend (170 px), axis and country legend below (about 280 px on a phone), rows."""
+    return int(450 + ROW_PX * _extent(tickvals))
 
 
 def _y_axis(fig: go.Figure, tickvals: list[float], ticktext: list[str]) -> None:
-    """Rows top to bottom; the range is explicit so the first host header is never cut off."""
+    """Rows top to bottom, each label just above its marker (as tick labels beside the plot they
+    left it 64 px wide on a phone); the range is explicit so the first host header is never cut off."""
     fig.update_yaxes(
         tickmode="array",
         tickvals=tickvals,
-        ticktext=ticktext,
-        range=[max(tickvals) + 0.7, min(tickvals) - 0.7],
+        range=[max(tickvals) + 0.5, min(tickvals) - 0.9],
         showgrid=False,
         zeroline=False,
         title=None,
-        tickfont={"size": 12},
-        ticklabelstandoff=8,
     )
+    labels_above(fig, tickvals, ticktext, shift=10)
 
 
 def build_peer_amounts(
@@ -254,18 +266,16 @@ def build_peer_amounts(
     if log_x:
         low = math.floor(math.log10(max(min(amounts), 1.0)))
         fig.update_xaxes(
-            type="log", range=[low, math.log10(top) + 0.6], dtick=1, tickformat=",", title="USD millions (log scale)"
+            type="log", range=[low, math.log10(top) + 0.8], dtick=1, tickformat=",", title="USD millions (log scale)"
         )
     else:
-        fig.update_xaxes(range=[0, top * 1.3], title="USD millions", rangemode="tozero", tickformat=",")
+        fig.update_xaxes(range=[0, top * 1.45], title="USD millions", rangemode="tozero", tickformat=",")
     _y_axis(fig, tickvals, ticktext)
-    _legends(fig)
+    _legends(fig, tickvals)
     return fig
 
 
-def build_peer_timeline(
-    points: pd.DataFrame, *, title: str = "Peer deals by status date, with or without an amount"
-) -> go.Figure:
+def build_peer_timeline(points: pd.DataFrame, *, title: str = "Peer deals by status date") -> go.Figure:
     """Every selected deal at its status date, grouped by host country.
 
     ``points`` comes from ``peer_deals.deal_timeline``. Shape = status, colour = lender country; each
@@ -277,17 +287,18 @@ def build_peer_timeline(
     y, tickvals, ticktext = _rows(points)
     fig = base_figure(
         title,
-        "Marker at the date of the latest status; month- or year-precision dates sit on the first day",
+        "Every deal, with or without an amount, at the date of its latest status; "
+        "month- or year-precision dates sit on the first day",
         height=_height(tickvals),
     )
     dates = [d.date().isoformat() for d in points["status_date"]]
     _country_traces(fig, points, dates, y)
     first, last = points["status_date"].min(), points["status_date"].max()
     span = max((last - first).days, 365)
-    start, end = first - pd.Timedelta(days=span * 0.05), last + pd.Timedelta(days=span * 0.4)  # room for the labels
+    start, end = first - pd.Timedelta(days=span * 0.05), last + pd.Timedelta(days=span * 0.5)  # room for the labels
     _labels(fig, points, dates, y)
     _status_legend(fig, points["status"].tolist())
     fig.update_xaxes(type="date", title="Status date", range=[start.date().isoformat(), end.date().isoformat()])
     _y_axis(fig, tickvals, ticktext)
-    _legends(fig)
+    _legends(fig, tickvals)
     return fig

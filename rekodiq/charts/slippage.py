@@ -103,7 +103,7 @@ def _deferred_target(
     fig.add_annotation(
         x=row.stated_on,
         y=y,
-        text=f"{name} deferred, no date ({row.stated_on:%Y-%m-%d})",
+        text=f"{name} deferred,<br>no date ({row.stated_on:%Y-%m-%d})",  # two short lines: one long line was cut on a phone
         showarrow=False,
         xanchor="right",
         # Two deferrals stated the same day sit one above the other, never on top of each other.
@@ -123,12 +123,12 @@ def _slippage_axes(fig: go.Figure, b: dict) -> None:
         title="date the target was stated",
         type="date",
         range=[
-            b["x_lo"] - pd.Timedelta(days=max(45, int(x_pad * 0.08))),
+            b["x_lo"] - pd.Timedelta(days=max(45, int(x_pad * 0.28))),  # room for the first point's label (top left) on a phone
             b["x_hi"] + pd.Timedelta(days=max(45, int(x_pad * 0.06))),
         ],
     )
     fig.update_yaxes(
-        title="target date",
+        title=None,  # the subtitle names it: the axis title took 30 px of a phone's width
         type="date",
         range=[b["y_lo"] - pd.Timedelta(days=int(b["y_span"] * 0.08)), b["band_hi"]],
         tickvals=ticks + [b["band_mid"]],
@@ -153,7 +153,7 @@ def build_slippage(
         return empty_figure(title, "No target history for these milestones.")
     b = _slippage_band(rows)
     fig = base_figure(
-        title, "Each point is a target as reported on that date; a line that climbs = the target moved later", height=580
+        title, "Up: the target date; across: when it was stated. A line that climbs = the target moved later", height=580
     )
     lo = min(b["x_lo"], b["y_lo"]) - pd.Timedelta(days=60)
     hi = max(b["x_hi"], b["y_hi"]) + pd.Timedelta(days=60)
@@ -179,6 +179,8 @@ def build_slippage(
             last = with_date.iloc[-1] if len(with_date) else None
             _deferred_target(fig, name, row, y, last, color, upper=n_deferred % 2 == 1)
     _slippage_axes(fig, b)
+    # Room for the two-line subtitle above the "no date" band, whose notes reach up from it.
+    fig.update_layout(margin={"t": 120})
     if today is not None:  # "today" on the stated-on axis: targets left of it are what was promised until now
         fig.add_vline(x=pd.Timestamp(today), line={"color": "#D55E00", "width": 1.5, "dash": "dash"})
         fig.add_annotation(

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from rekodiq.charts.common import LEGEND_ABOVE, LEGEND_BELOW, empty_figure
+from rekodiq.charts.common import LEGEND_ABOVE, LEGEND_BELOW, SUBTITLE_CHARS, empty_figure, wrap_words
 from rekodiq.format import date_text
 from rekodiq.text import plotly_safe
 from rekodiq.theme import TEMPLATE_NAME
@@ -65,11 +65,7 @@ def _timeline_frame(
     """The two-row figure (milestones above, finance events below) sized to its rows; returns it and the top row's share."""
     top_px = 40 * max(n_top, 1) if len(milestones) else 30
     bottom_px = 24 * max(n_bottom, 1) if len(events) else 30
-    bottom_title = (
-        "Finance events (claims under the filters) by financier"
-        if len(events)
-        else "Finance events: none match the current filters"
-    )
+    bottom_title = "Finance events by financier" if len(events) else "Finance events: none match the current filters"
     top_title = "Milestones by category" if len(milestones) else "Milestones: none match the current filters"
     fig = make_subplots(
         rows=2,
@@ -79,7 +75,11 @@ def _timeline_frame(
         row_heights=[top_px, bottom_px],
         subplot_titles=(top_title, bottom_title),
     )
-    subtitle = "Symbols show status; lines show events that span a period; hover for the title and source"
+    subtitle = wrap_words(
+        "Symbols show status; lines show events that span a period; finance events are the claims under the "
+        "filters; hover for the title and source",
+        SUBTITLE_CHARS,
+    )
     fig.update_layout(
         template=TEMPLATE_NAME, title={"text": title, "subtitle": {"text": subtitle}}, height=int(210 + top_px + bottom_px + 90)
     )
@@ -99,6 +99,11 @@ def _x_bounds(
     return days.min(), days.max()
 
 
+# Row names beside the plot are cut to this many characters (the hover card names them in full):
+# "Government of Pakistan (for BMRL)" left the plot about 110 px wide on a phone.
+ROW_LABEL_CHARS = 12
+
+
 def _row_axis(fig: go.Figure, labels: list[str], row: int) -> None:
     """Category (or financier) names top to bottom on one row's y axis; hidden when there are none."""
     if not labels:
@@ -106,7 +111,8 @@ def _row_axis(fig: go.Figure, labels: list[str], row: int) -> None:
         return
     fig.update_yaxes(
         tickvals=list(range(len(labels))),
-        ticktext=[plotly_safe(c) for c in labels],
+        ticktext=[plotly_safe(c, max_chars=ROW_LABEL_CHARS) for c in labels],
+        tickfont={"size": 11},
         range=[len(labels) - 0.5, -0.5],
         showgrid=True,
         gridcolor="#EEEEEE",
@@ -277,9 +283,9 @@ def _finish_timeline(fig: go.Figure, today: dt.date, lo: pd.Timestamp, hi: pd.Ti
         yref="paper",
         text=f"today ({today.isoformat()})",
         showarrow=False,
-        xanchor="left",
+        xanchor="right",  # left of the line: to its right the label ran off a phone's screen
         yanchor="top",  # inside the plot: above it sits the subplot title
-        xshift=3,
+        xshift=-3,
         font={"size": 11, "color": "#A04000"},
     )
     fig.update_xaxes(type="date", range=[lo - pad, hi + pad], showgrid=True, gridcolor="#F0F0F0")

@@ -92,11 +92,15 @@ def chart_block(
     if chart.note:
         st.text(chart.note)
     chart_summary(chart, key)
-    alt = f"{chart.alt} {chart.summary}".strip()
-    selection = {"on_select": select.callback(f"chart_{key}", on_select), "selection_mode": "points"} if on_select else {}
-    st.plotly_chart(chart.figure, theme=None, key=f"chart_{key}", config=PLOTLY_CONFIG, alt=alt, width="stretch", **selection)
-    if on_select:
-        st.caption("Click a bar or label to filter by it (the sidebar does the same from the keyboard).")
+    # An empty chart (no trace) whose summary already says why is not drawn: the reason would
+    # stand twice (above the chart and inside it) and there would be nothing to click. The
+    # downloads and the embed page still carry the figure with its message.
+    if not (is_empty(chart) and chart.summary):
+        alt = f"{chart.alt} {chart.summary}".strip()
+        selection = {"on_select": select.callback(f"chart_{key}", on_select), "selection_mode": "points"} if on_select else {}
+        st.plotly_chart(chart.figure, theme=None, key=f"chart_{key}", config=PLOTLY_CONFIG, alt=alt, width="stretch", **selection)
+        if on_select:
+            st.caption("Click a bar or label to filter by it (the sidebar does the same from the keyboard).")
     _freshness_line(chart.freshness)
     downloads(
         ctx, chart.figure, key=key, table=chart.table, current=chart.freshness, readme_note=readme_note, summary=chart.summary
@@ -109,6 +113,11 @@ def chart_block(
             st.caption("All columns (sortable, with source links):")
         dataframe(chart.table)
     use_this_data(ctx, key)
+
+
+def is_empty(chart: ChartView) -> bool:
+    """True when the chart draws nothing (chart builders return ``charts.common.empty_figure``: no trace)."""
+    return not chart.figure.data
 
 
 def chart_summary(chart: ChartView, key: str) -> None:

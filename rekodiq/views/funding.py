@@ -128,7 +128,8 @@ def capital_stack(data: Dataset, filters: Filters) -> ChartView:
         note = "The stack is the whole project's; your financier filters pick the outlined part, the rest is faded."
         if not stack["selected_usd"].sum():
             remedy = explain.why_empty(data.financing, filters, lambda c: claims.of_instruments(c, (*DEBT_INSTRUMENTS, "equity")))
-            note += " None of it comes from your selection" + (f": {remedy.reason}" if remedy else ".")
+            # The summary says "None of it comes from your selection"; the note adds only why.
+            note += f" {remedy.reason}" if remedy else ""
     return ChartView(
         build_capital_stack(stack, highlight=narrowed),
         stack,

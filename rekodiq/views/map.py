@@ -72,9 +72,7 @@ def financier_countries(data: Dataset, filters: Filters, folder: str) -> ChartVi
     """Counted Reko Diq lending by the financier's home country; multilateral lenders are listed, not shaded."""
     amounts = claims.country_amounts(_lending(data, filters))
     national = amounts[~amounts["is_multilateral"]]
-    fig = build_financier_map(
-        national[COUNTRY_COLUMNS], layers(folder)[2], title="Lending to Reko Diq by home country of the financier"
-    )
+    fig = build_financier_map(national[COUNTRY_COLUMNS], layers(folder)[2], title="Lending by country of the financier")
     return ChartView(fig, amounts, COUNTRIES_ALT)
 
 

@@ -52,6 +52,8 @@ def milestones_and_events(data: Dataset, filters: Filters, window: str, today: d
     summary = f"{len(points)} milestones and {len(events)} finance events" + (
         f", the first finance event on {first['status_date']:%-d %b %Y}." if first is not None else "."
     )
+    if not len(points) and not len(events):  # the page shows this sentence instead of an empty chart
+        summary = "No milestones or finance events match the current filters."
     return ChartView(fig, milestones.timeline_table(points, events, data.sources), alt, note, summary=summary)
 
 

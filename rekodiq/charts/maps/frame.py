@@ -18,6 +18,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from rekodiq.charts.common import wrap_words
 from rekodiq.text import plotly_safe
 from rekodiq.theme import TEMPLATE_NAME
 
@@ -92,7 +93,7 @@ def filled_area(x: list, y: list, fill: str, line: dict, name: str, **extra) -> 
 def add_attribution(fig: go.Figure, text: str) -> None:
     """The boundary attribution as a small line under the plot's bottom-left corner."""
     fig.add_annotation(
-        text=text,
+        text=wrap_words(text, 56),  # one line ran off a phone's screen
         xref="paper",
         yref="paper",
         x=0.0,

@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import shapely
 
+from rekodiq.charts.common import wrap_words
 from rekodiq.charts.maps.frame import (
     ATTRIBUTION,
     PLACE_COLUMNS,
@@ -58,7 +59,7 @@ def build_site_map(
     routes: pd.DataFrame,
     route_points: pd.DataFrame,
     mine_card_lines: Sequence[str] | None = None,
-    title: str = "Reko Diq, Balochistan, and the routes to the sea",
+    title: str = "Reko Diq and the routes to the sea",
 ) -> go.Figure:
     """Map of Reko Diq in Balochistan with places and (schematic) export routes.
 
@@ -200,7 +201,12 @@ def route_legend_name(name: object, status: object, schematic: object) -> str:
     if as_bool(schematic):
         qualifiers.append("schematic")
     label = plotly_safe(name)
-    return f"{label} ({', '.join(qualifiers)})" if qualifiers else label
+    # A legend entry does not wrap by itself: one long line ran off a phone's screen.
+    label = wrap_words(label, 40)
+    if not qualifiers:
+        return label
+    qualifier = f"({', '.join(qualifiers)})"
+    return f"{label}<br>{qualifier}" if len(label.split("<br>")[-1]) + len(qualifier) > 40 else f"{label} {qualifier}"
 
 
 def _route_hover(route: pd.Series, name: str) -> str:
@@ -297,7 +303,7 @@ def _site_layout(fig: go.Figure, title: str) -> None:
     )
     # The attribution sits inside the map's bottom-left corner (open sea in the default view).
     fig.add_annotation(
-        text=ATTRIBUTION,
+        text=wrap_words(ATTRIBUTION, 52),  # one line ran off a phone's screen
         xref="paper",
         yref="paper",
         x=0.0,
