@@ -304,14 +304,16 @@ def downloads(
 ) -> None:
     """Download buttons for a chart and its data (filled in by the export layer).
 
-    A "Download" popover with PNG/SVG/HTML (charts only), CSV, XLSX, JSON and a citable zip.
+    A "Download" expander with PNG/SVG/HTML (charts only), CSV, XLSX, JSON and a citable zip.
     Every file is built only when its button is clicked (deferred ``data`` callables), and a
-    click neither reruns the page nor touches the filters (``on_click="ignore"``).
+    click neither reruns the page nor touches the filters (``on_click="ignore"``). An expander,
+    not a popover: a popover's body sits at the end of the document, so its first file was 21
+    Tab stops past the Download control; an expander's files are the next Tab stops.
     """
     images = fig is not None and export.image_export_available()
     files = _Files(ctx, fig, key, table, current, readme_note)
     files.summary = summary
-    with st.popover("Download", icon=":material/download:", key=f"dl_{key}_menu"):
+    with st.expander("Download", icon=":material/download:", key=f"dl_{key}_menu"):
         st.caption("Files show the rows under the filters above; the bundle adds the sources and a permalink.")
         if fig is not None and not images:
             st.info("PNG and SVG need Chromium on the server, which is not available here; the other formats work.")
