@@ -236,6 +236,11 @@ class _Files:
     def sources(self) -> pd.DataFrame:
         return export.sources_for(self.table, self.all_sources)
 
+    @cached_property
+    def rows(self) -> pd.DataFrame:
+        """The rows as CSV/XLSX give them: the page's headers, key columns first, sources by publisher and date."""
+        return export.download_frame(self.table, self.all_sources)
+
     def readme(self) -> list[str]:
         return export.readme_lines(
             title=self.title,
@@ -254,7 +259,7 @@ class _Files:
 
     def xlsx(self) -> bytes:
         note = export.sources_note(self.table)
-        return export.table_xlsx(self.table, sources=self.sources, readme_lines=self.readme(), sources_note_text=note)
+        return export.table_xlsx(self.rows, sources=self.sources, readme_lines=self.readme(), sources_note_text=note)
 
     def json(self) -> bytes:
         meta = {
@@ -271,7 +276,7 @@ class _Files:
     def bundle(self) -> bytes:
         fig = self.citable if self.fig is not None else None
         return export.chart_bundle(
-            base_name=self.file_name("zip")[:-4], table=self.table, sources=self.sources, readme=self.readme(), fig=fig
+            base_name=self.file_name("zip")[:-4], table=self.rows, sources=self.sources, readme=self.readme(), fig=fig
         )
 
     def listing(self, images: bool) -> list[tuple[str, str, object]]:
@@ -285,7 +290,7 @@ class _Files:
                 ]
             files.append(("html", "Interactive HTML", lambda: export.figure_html(self.citable)))
         return files + [
-            ("csv", "CSV (spreadsheet-safe)", lambda: export.table_csv(self.table)),
+            ("csv", "CSV (spreadsheet-safe)", lambda: export.table_csv(self.rows)),
             ("xlsx", "Excel (XLSX, with sources)", self.xlsx),
             ("json", "JSON (lossless)", self.json),
             ("zip", "Citable bundle (ZIP)", self.bundle),
