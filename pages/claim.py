@@ -22,6 +22,7 @@ if claim_id is None:
 
 summary = views.records.claim_summary(ctx.dataset, claim_id, today)
 st.text(summary)
+ui.pdf_brief(ctx, f"Claim {claim_id}", filtered=False)
 
 st.header("Every version of this commitment")
 versions = ui.view(ctx, views.records.claim_versions, claim_id, today)

@@ -1,6 +1,9 @@
 """A "PDF brief" of one page: title, filters, as-of date, permalink, each chart (vector) with its
 summary and key table, and the sources by publisher and date. Text stays text (selectable).
 
+:func:`page_brief` is the one entry: it takes the page's views (``ChartView`` / ``TableView``,
+the same objects the page draws) and lays them out; ``rekodiq.ui.brief`` collects them per page.
+
 Built with fpdf2 (pure Python). Charts come in as SVG (Kaleido, ``export.figure_svg``); fpdf2
 draws SVG as vector paths. Without Chromium the brief still has every summary and table.
 The core fonts cover Latin-1 only, so text is transliterated to it (a dash for "–", "..." for
@@ -10,6 +13,8 @@ The core fonts cover Latin-1 only, so text is transliterated to it (a dash for "
 from __future__ import annotations
 
 import io
+import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,6 +22,7 @@ import pandas as pd
 
 from rekodiq.export.names import SITE_NAME
 
+LOG = logging.getLogger(__name__)
 MAX_TABLE_ROWS = 25
 REPLACE = {"–": "-", "—": "-", "…": "...", "’": "'", "‘": "'", "“": '"', "”": '"', "·": "-", "◆": "*", "○": "o", "≥": ">="}
 
@@ -39,6 +45,32 @@ def latin1(text: object) -> str:
     return out.encode("latin-1", "replace").decode("latin-1")
 
 
+# Plotly writes dash patterns with units ("stroke-dasharray: 3px, 3px"); fpdf2 reads bare numbers only.
+_DASH = re.compile(rb"(stroke-dasharray\s*[:=]\s*\"?)([^;\"]*)")
+
+
+def vector_ready(svg: bytes) -> bytes:
+    """``svg`` with what fpdf2's SVG reader refuses made plain (units in dash patterns)."""
+    return _DASH.sub(lambda m: m.group(1) + m.group(2).replace(b"px", b""), svg)
+
+
+def _chart(pdf, svg: bytes) -> None:
+    """Draw one chart as vector paths; a chart fpdf2 cannot read is named as missing, the rest of the brief stays."""
+    try:
+        pdf.image(io.BytesIO(vector_ready(svg)), w=pdf.epw)
+    except Exception:  # noqa: BLE001 (an SVG feature fpdf2 lacks must not cost the reader the whole brief)
+        LOG.warning("PDF brief: a chart could not be drawn", exc_info=True)
+        missing = "(This chart could not be drawn here; the PNG and SVG downloads have it.)"
+        pdf.multi_cell(0, 4.5, missing, new_x="LMARGIN", new_y="NEXT")
+
+
+def _cell(value: object) -> str:
+    """A table cell as brief text: numbers with thousands separators (1,250; 8.33), text cut at 80 characters."""
+    if isinstance(value, float) and not pd.isna(value):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
+    return latin1("" if pd.isna(value) else value)[:80]
+
+
 def _table(pdf, table: pd.DataFrame) -> None:
     cols = list(table.columns)[:6]
     if not cols:
@@ -47,7 +79,7 @@ def _table(pdf, table: pd.DataFrame) -> None:
     with pdf.table(text_align="LEFT", line_height=3.6) as grid:
         grid.row([latin1(c) for c in cols])
         for row in table[cols].head(MAX_TABLE_ROWS).itertuples(index=False):
-            grid.row([latin1("" if pd.isna(v) else v)[:80] for v in row])
+            grid.row([_cell(v) for v in row])
     if len(table) > MAX_TABLE_ROWS:
         more = f"... {len(table) - MAX_TABLE_ROWS} more rows in the CSV/XLSX download."
         pdf.cell(0, 4, latin1(more), new_x="LMARGIN", new_y="NEXT")
@@ -63,8 +95,6 @@ def brief_pdf(
     source_lines: Sequence[str],
 ) -> bytes:
     """The brief as PDF bytes (A4 portrait); every text is real text a reader can select and search."""
-    import logging
-
     from fpdf import FPDF
 
     # fpdf2 leaves out SVG clip paths and fill patterns (it says so once per element); bars keep
@@ -92,7 +122,7 @@ def brief_pdf(
         if chart.summary:
             pdf.multi_cell(0, 4.5, latin1(chart.summary), new_x="LMARGIN", new_y="NEXT")
         if chart.svg:
-            pdf.image(io.BytesIO(chart.svg), w=pdf.epw)
+            _chart(pdf, chart.svg)
         _table(pdf, chart.table)
     pdf.ln(3)
     pdf.set_font("Helvetica", "B", 12)
@@ -101,6 +131,49 @@ def brief_pdf(
     for line in source_lines:
         pdf.multi_cell(0, 4, latin1(line), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def part_of(view: object, key: str, sources: pd.DataFrame, images: bool) -> BriefChart:
+    """One view (a ``ChartView`` or ``TableView``) as a part of the brief.
+
+    The title is the figure's (or the block key in words); the table is the reader's short form
+    (``readable_frame``) when it fits, else the download's form (page headers, key columns first).
+    """
+    from rekodiq.export.citable import figure_title
+    from rekodiq.export.download import download_frame
+    from rekodiq.export.images import figure_svg
+    from rekodiq.export.readable import readable_frame
+
+    figure = getattr(view, "figure", None)
+    fallback = key.replace("-", " ").capitalize()
+    title = figure_title(figure, fallback) if figure is not None else fallback
+    table = view.table
+    readable = readable_frame(table, max_rows=None)
+    shown = readable if readable is not None else download_frame(table, sources)
+    svg = figure_svg(figure) if images and figure is not None else None
+    return BriefChart(title, getattr(view, "summary", ""), svg, shown)
+
+
+def page_brief(
+    title: str,
+    views: Sequence[tuple[str, object]],
+    *,
+    filter_lines: Sequence[str],
+    as_of: str,
+    permalink: str,
+    sources: pd.DataFrame,
+    images: bool,
+) -> bytes:
+    """The PDF brief of a page from its ``(key, view)`` pairs in page order (``images``: draw charts as SVG).
+
+    Sources are those the views' rows cite, by publisher and date; a page whose tables cite none
+    says so and points to the Sources page.
+    """
+    parts = [part_of(view, key, sources, images) for key, view in views]
+    lines = source_lines([view.table for _, view in views], sources)
+    if not lines:
+        lines = [f"These tables cite no single source per row; the Sources page lists all {len(sources)} sources."]
+    return brief_pdf(title=title, filter_lines=filter_lines, as_of=as_of, permalink=permalink, charts=parts, source_lines=lines)
 
 
 def _day(value: object) -> str:

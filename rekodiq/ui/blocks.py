@@ -18,6 +18,7 @@ from rekodiq.export.readable import readable_frame
 from rekodiq.freshness import Freshness
 from rekodiq.records import with_claim_links
 from rekodiq.ui import select
+from rekodiq.ui.brief import remember
 from rekodiq.ui.cache import PageContext, sources_of
 from rekodiq.ui.sidebar import apply_filters
 from rekodiq.urlstate import describe
@@ -89,6 +90,7 @@ def chart_block(
     """
     if on_select:
         select.follow_click()
+    remember(key, chart)  # the page's PDF brief holds what the page shows
     if chart.note:
         st.text(chart.note)
     chart_summary(chart, key)
@@ -148,6 +150,7 @@ def embed_url(permalink: str, key: str) -> str:
 
 def table_block(ctx: PageContext, key: str, table: TableView | pd.DataFrame, *, column_config: dict | None = None) -> None:
     """A data table (a TableView's note above it) with its downloads."""
+    remember(key, table)  # the page's PDF brief holds what the page shows
     current = None
     if isinstance(table, TableView):
         if table.note:
@@ -318,7 +321,7 @@ def downloads(
     images = fig is not None and export.image_export_available()
     files = _Files(ctx, fig, key, table, current, readme_note)
     files.summary = summary
-    with st.expander("Download", icon=":material/download:", key=f"dl_{key}_menu"):
+    with st.expander("Download", icon=":material/download:", key=f"dl_{key}_menu", width=420):
         st.caption("Files show the rows under the filters above; the bundle adds the sources and a permalink.")
         if fig is not None and not images:
             st.info("PNG and SVG need Chromium on the server, which is not available here; the other formats work.")
@@ -344,43 +347,4 @@ def dataset_download(ctx: PageContext) -> None:
         key="dl_dataset_zip",
         on_click="ignore",
         icon=":material/download:",
-    )
-
-
-def _readable_or_raw(table: pd.DataFrame) -> pd.DataFrame:
-    readable = readable_frame(table, max_rows=None)
-    return table if readable is None else readable
-
-
-def pdf_brief(ctx: PageContext, page_title: str, charts: list[ChartView]) -> None:
-    """A "PDF brief" download of the page: title, filters, as-of date, permalink, charts (vector), tables, sources."""
-    from rekodiq.export import brief
-
-    link = export.permalink(st.context.url, ctx.filters, _page_params())
-    filters, day, sources = describe(ctx.filters), ctx.last_updated.isoformat(), ctx.sources
-
-    def build() -> bytes:
-        images = export.image_export_available()
-        parts = [
-            brief.BriefChart(
-                export.figure_title(c.figure, page_title),
-                c.summary,
-                export.figure_svg(c.figure) if images else None,
-                _readable_or_raw(c.table),
-            )
-            for c in charts
-        ]
-        lines = brief.source_lines([c.table for c in charts], sources)
-        return brief.brief_pdf(
-            title=page_title, filter_lines=filters, as_of=day, permalink=link, charts=parts, source_lines=lines
-        )
-
-    st.download_button(
-        "PDF brief of this page",
-        data=build,
-        file_name=export.export_file_name(f"{page_title.lower().replace(' ', '-')}-brief", ctx.filters, "pdf", ctx.last_updated),
-        mime="application/pdf",
-        key=f"dl_brief_{page_title}",
-        on_click="ignore",
-        icon=":material/picture_as_pdf:",
     )
