@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from rekodiq import export
 from rekodiq.data import load_dataset
+from rekodiq.export import brief as brief_pdf
 from rekodiq.filters import Filters
 from rekodiq.ui import brief
 
@@ -102,6 +103,7 @@ def test_brief_pdf_has_title_filters_date_sources_and_vector_charts(page, filter
     assert not [x for x in images if x.get_object().get("/Subtype") == "/Image"], "a chart became a raster image"
     first = reader.pages[0].get_contents().get_data()
     assert len(PATH_OPERATORS.findall(first)) > 50, "the first chart is not drawn as vector paths"
+    assert "could not be drawn" not in text, "fpdf2 refused a chart's SVG"
     charts = [v for v in registered.views.values() if hasattr(v, "figure")]
     for view in charts:  # each chart's title is selectable text
         assert export.figure_title(view.figure, "")[:30].replace("–", "-") in text
@@ -115,3 +117,18 @@ def test_brief_of_an_unfiltered_page_says_no_filter_applies(data):
     _, text = _pdf_text(payload)
     assert "Filters: " + brief.NOT_FILTERED in text
     assert "Sources page lists all" in text  # no row-level sources: the brief says where they are
+
+
+def test_vector_ready_makes_plotly_svg_readable_for_fpdf2():
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50"><defs><g class="clips"><clipPath id="c1">'
+        '<rect width="10" height="10"/></clipPath></g></defs>'
+        '<path d="M0,0L5,5" style="stroke-dasharray: 3px, 3px; opacity: 100;"/>'
+        '<path class="point" d="M1,1Z" style="opacity: 1.0; stroke-width: 0px; fill: rgb(0, 0, 0); fill-opacity: 0;"/>'
+        "<text>● JBIC ▶ …</text></svg>"
+    ).encode()
+    out = brief_pdf.vector_ready(svg).decode()
+    assert "stroke-dasharray: 3, 3" in out and "opacity: 1.0;" in out
+    assert '<defs><clipPath id="c1">' in out  # clip paths directly under <defs>, where fpdf2 looks
+    assert 'class="point"' not in out  # an invisible hover target, painted black by fpdf2 otherwise
+    assert "<text>o JBIC > ...</text>" in out

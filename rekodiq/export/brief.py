@@ -25,6 +25,7 @@ from rekodiq.export.names import SITE_NAME
 LOG = logging.getLogger(__name__)
 MAX_TABLE_ROWS = 25
 REPLACE = {"–": "-", "—": "-", "…": "...", "’": "'", "‘": "'", "“": '"', "”": '"', "·": "-", "◆": "*", "○": "o", "≥": ">="}
+REPLACE |= {"●": "o", "▶": ">", "■": "#", "▲": "^", "▼": "v", "→": "->", "◇": "o", "□": "o", "★": "*", "✕": "x"}
 
 
 @dataclass(frozen=True)
@@ -45,19 +46,51 @@ def latin1(text: object) -> str:
     return out.encode("latin-1", "replace").decode("latin-1")
 
 
-# Plotly writes dash patterns with units ("stroke-dasharray: 3px, 3px"); fpdf2 reads bare numbers only.
-_DASH = re.compile(rb"(stroke-dasharray\s*[:=]\s*\"?)([^;\"]*)")
+# What fpdf2's SVG reader refuses in Plotly's SVG, and the plain form it reads:
+_DASH = re.compile(r"(stroke-dasharray\s*[:=]\s*\"?)([^;\"]*)")  # units in dash patterns ("3px, 3px")
+_CLIPS = re.compile(r'<g class="clips">((?:(?!</?g[ >]).)*)</g>|<g class="clips"/>', re.S)  # clip paths one level down
+_SHAPE = re.compile(r"<(?:path|rect)\b[^>]*/>")  # a self-closing shape; see _visible
+_OPACITY = re.compile(r"(?<![\w-])(opacity\s*:\s*)(\d+(?:\.\d+)?)")  # a treemap's "opacity: 100"
+
+
+def _visible(shape: str) -> str:
+    """``shape``, or "" when it draws nothing (no fill, no stroke): fpdf2 ignores a zero fill-opacity
+    and would paint Plotly's invisible hover targets black."""
+    no_fill = "fill-opacity: 0;" in shape or "fill: none" in shape
+    no_stroke = "stroke-width: 0px" in shape or "stroke-opacity: 0;" in shape or "stroke:" not in shape
+    return "" if no_fill and no_stroke else shape
 
 
 def vector_ready(svg: bytes) -> bytes:
-    """``svg`` with what fpdf2's SVG reader refuses made plain (units in dash patterns)."""
-    return _DASH.sub(lambda m: m.group(1) + m.group(2).replace(b"px", b""), svg)
+    """``svg`` in the form fpdf2 draws: dash patterns without units, clip paths directly under
+    ``<defs>``, no invisible shapes, opacities within 0-1, and text in the core fonts' Latin-1 (markers such as "●"
+    mapped like every other text of the brief)."""
+    text = svg.decode("utf-8")
+    text = _DASH.sub(lambda m: m.group(1) + m.group(2).replace("px", ""), text)
+    text = _CLIPS.sub(lambda m: m.group(1) or "", text)
+    text = _SHAPE.sub(lambda m: _visible(m.group(0)), text)
+    text = _OPACITY.sub(lambda m: m.group(1) + str(min(float(m.group(2)), 1.0)), text)
+    return latin1(text).encode("utf-8")
 
 
-def _chart(pdf, svg: bytes) -> None:
-    """Draw one chart as vector paths; a chart fpdf2 cannot read is named as missing, the rest of the brief stays."""
+_SIZE = re.compile(rb'<svg[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"')
+
+
+def _chart(pdf, svg: bytes, title: str) -> None:
+    """Draw one chart as vector paths, clipped to its box (map outlines run past the plot area).
+
+    A chart fpdf2 cannot read is named as missing; the rest of the brief stays.
+    """
+    size = _SIZE.search(svg)
+    ratio = float(size.group(2)) / float(size.group(1)) if size else 0.6
+    w, h = pdf.epw, pdf.epw * ratio
+    if pdf.y + h > pdf.page_break_trigger:
+        pdf.add_page()
+    x, y = pdf.l_margin, pdf.y
     try:
-        pdf.image(io.BytesIO(vector_ready(svg)), w=pdf.epw)
+        with pdf.rect_clip(x, y, w, h):
+            pdf.image(io.BytesIO(vector_ready(svg)), x=x, y=y, w=w, h=h, alt_text=latin1(title))
+        pdf.set_y(y + h)
     except Exception:  # noqa: BLE001 (an SVG feature fpdf2 lacks must not cost the reader the whole brief)
         LOG.warning("PDF brief: a chart could not be drawn", exc_info=True)
         missing = "(This chart could not be drawn here; the PNG and SVG downloads have it.)"
@@ -122,7 +155,7 @@ def brief_pdf(
         if chart.summary:
             pdf.multi_cell(0, 4.5, latin1(chart.summary), new_x="LMARGIN", new_y="NEXT")
         if chart.svg:
-            _chart(pdf, chart.svg)
+            _chart(pdf, chart.svg, chart.title)
         _table(pdf, chart.table)
     pdf.ln(3)
     pdf.set_font("Helvetica", "B", 12)
@@ -176,14 +209,13 @@ def page_brief(
     return brief_pdf(title=title, filter_lines=filter_lines, as_of=as_of, permalink=permalink, charts=parts, source_lines=lines)
 
 
-def _day(value: object) -> str:
-    return f"{pd.Timestamp(value):%d %b %Y}" if pd.notna(value) else "undated"
-
-
 def source_lines(tables: Sequence[pd.DataFrame], sources: pd.DataFrame) -> list[str]:
-    """ "Publisher, date: title - url" for every source the tables cite (newest first)."""
+    """ "Publisher, date: title - url" for every source the tables cite (newest first; dates at the
+    precision they are known, as in the CSV/XLSX "Source" column)."""
     from rekodiq.export.sources import sources_for
+    from rekodiq.sources import publisher_dates
 
     cited = pd.concat([sources_for(t, sources) for t in tables if "source_ids" in t.columns] or [sources.head(0)])
     cited = cited.drop_duplicates("source_id").sort_values("published", ascending=False, kind="stable")
-    return [f"{r.publisher}, {_day(r.published)}: {r.title} - {r.url}" for r in cited.itertuples(index=False)]
+    named = publisher_dates(cited["source_id"].tolist(), sources)
+    return [f"{name}: {r.title} - {r.url}" for name, r in zip(named, cited.itertuples(index=False), strict=True)]
