@@ -20,6 +20,7 @@ if claim_id is None:
 
 summary = ui.view(ctx, views.records.claim_summary, claim_id, today)
 st.text(summary)
+ui.pdf_brief(ctx, f"Claim {claim_id}", filtered=False)
 
 st.header("Every version of this commitment")
 versions = ui.view(ctx, views.records.claim_versions, claim_id, today)

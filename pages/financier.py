@@ -19,6 +19,7 @@ if name is None:
     st.stop()
 
 st.text(f"Financier: {name}")
+ui.pdf_brief(ctx, f"Financier: {name}")
 share, stack_rows = ui.view(ctx, views.records.financier_share, name, ctx.filters)
 st.header("Share of Reko Diq's capital stack")
 ui.active_filters(ctx.filters, "no-project")

@@ -14,6 +14,7 @@ filters = ctx.filters
 
 st.title("Funding")
 ui.active_filters(filters)
+ui.pdf_brief(ctx, "Funding")
 
 
 # Page-local options rerun only their own block (st.fragment); the sidebar filters rerun the page.
@@ -50,15 +51,6 @@ if picked:
 st.header("Where sources disagree")
 disputed = ui.view(ctx, views.funding.disputed, filters)
 ui.chart_block(ctx, "disputed-figures", disputed)
-# The brief shows the lending chart as the reader last set it (its options live in session state).
-by_lender = ui.view(
-    ctx,
-    views.funding.by_financier,
-    filters,
-    view=st.session_state.get("funding_view", "lending"),
-    stack_by=st.session_state.get("funding_stack_by", "status"),
-)
-ui.pdf_brief(ctx, "Funding", [by_lender, stack, disputed])
 
 st.header("Claims ledger")
 

@@ -8,6 +8,7 @@ ctx = ui.page_context()
 filters = ctx.filters
 
 st.title("Balochistan map")
+ui.pdf_brief(ctx, "Balochistan map")
 
 st.header("The mine, the towns and the routes to the sea")
 ui.active_filters(filters, applies="no-project")

@@ -16,6 +16,7 @@ st.text(
     "Every figure below is a sourced claim; where sources disagree, the rival versions are listed under the tile."
 )
 ui.active_filters(ctx.filters, applies="none")
+ui.pdf_brief(ctx, "Overview", filtered=False)
 st.text("Headline figures are not filtered: they state the project as a whole. The other pages follow the sidebar filters.")
 
 # Headline tiles, three per row
@@ -28,6 +29,8 @@ for row_start in (0, 3):
                 st.link_button("Source", tile.source_url, key=f"ov_src_{tile.key}")
             with st.expander("Other figures and history"):
                 ui.dataframe(tile.alternatives)
+
+ui.add_to_brief("headline-figures", ui.view(ctx, views.overview.headline_table, dt.date.today()))
 
 st.header("Two numbers for one idea")
 for line in ui.view(ctx, views.overview.reconciliations):

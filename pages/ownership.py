@@ -11,6 +11,7 @@ today = dt.date.today()
 
 st.title("Ownership")
 ui.active_filters(ctx.filters, applies="none")
+ui.pdf_brief(ctx, "Ownership", filtered=False)
 st.text(
     "The ownership records have no financier, instrument, country or status-ladder fields, so the sidebar filters do not "
     "change this page. Pick a date below to see the split on any day since the first agreement."

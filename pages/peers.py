@@ -40,6 +40,7 @@ st.text(
     "letters of interest, DFC in Brazil and the DR Congo, Saudi Arabia's Manara, and the cooperation frameworks."
 )
 ui.active_filters(filters, applies="no-project")
+ui.pdf_brief(ctx, "Peer deals")
 st.caption(
     "This page always shows peer deals (projects other than Reko Diq): the sidebar's Project setting does not apply here. "
     "The other sidebar filters do, including Financier country (the lender's country). Host country is filtered below."

@@ -13,6 +13,7 @@ st.title("Sources and method")
 st.text("Where every figure comes from, how sources are graded, and which figure is used when sources disagree.")
 ui.active_filters(ctx.filters, applies="none")
 st.caption("This page lists the whole dataset: the sidebar filters do not apply here.")
+ui.pdf_brief(ctx, "Sources and method", filtered=False)
 
 # 2/ DATA VERSION AND DOWNLOAD
 col_version, col_updated, col_download = st.columns([1, 1, 2], vertical_alignment="center")

@@ -13,6 +13,7 @@ filters = ctx.filters
 
 st.title("Timeline")
 ui.active_filters(filters)
+ui.pdf_brief(ctx, "Timeline")
 st.text(
     "Which filters apply here: the status dates (from/to) and the project select milestones and finance events. Financier, "
     "country, type, instrument and status select the finance events only; milestones are not filtered by them. "

@@ -16,6 +16,7 @@ st.text(
     "Reko Diq and in peer deals. Steps not reached yet are drawn as still running to today, not dropped."
 )
 ui.active_filters(ctx.filters, "none")
+ui.pdf_brief(ctx, "Deal velocity", filtered=False)
 step = ui.url_choice(
     "Step", list(STEP_LABELS), key="velocity_step", param="step", default="board-approved", format_func=STEP_LABELS.get
 )

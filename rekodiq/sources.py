@@ -74,3 +74,19 @@ def source_labels(source_ids: Iterable[object], sources: pd.DataFrame) -> list[s
     """ "publisher (grade)" of each row's first source (for hover cards)."""
     lookup = source_lookup(sources)
     return [first_source(ids, lookup)[1] for ids in source_ids]
+
+
+def publisher_dates(source_ids: Iterable[object], sources: pd.DataFrame) -> list[str]:
+    """Each row's sources as "Publisher, 2025-12-10; Publisher, 2025-09" (readers' words for ids).
+
+    Dates at the precision they are known (2025-12-10, 2025-09 or 2025); "undated" without one. Unknown
+    ids are left out (a row citing none gives "").
+    """
+    from rekodiq.format import dates_text
+
+    published = pd.to_datetime(sources["published"], errors="coerce")
+    precision = sources["published_precision"] if "published_precision" in sources else pd.Series("day", index=sources.index)
+    when = dates_text(published, precision).replace("", "undated")
+    named = zip(sources["source_id"], sources["publisher"], when, strict=True)
+    dated = {sid: f"{publisher}, {day}" for sid, publisher, day in named}
+    return ["; ".join(dated[s] for s in split_ids(ids) if s in dated) for ids in source_ids]

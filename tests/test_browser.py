@@ -6,7 +6,7 @@
   of each page goes to artifacts/screenshots/<page>.png;
 * picking a lender in the sidebar writes ``lender=`` into the address; opening that address in
   a new browser context restores the filter, also on another page (/funding?lender=JBIC);
-* a chart's "Download" popover gives a CSV that parses with the csv module and has rows (and
+* a chart's "Download" menu gives a CSV that parses with the csv module and has rows (and
   a PNG with the PNG signature when the button exists), and the page keeps its state: same
   address, same filter, no reload.
 
@@ -143,11 +143,11 @@ def test_filter_change_reaches_the_url_and_a_new_context_restores_it(app, browse
         third.close()
 
 
-def _download(page, popover, label: str, tmp_path, timeout_ms: int):
-    """Open ``popover`` (a "Download" popover) and click the button whose label starts with ``label``."""
-    if popover.get_attribute("aria-expanded") != "true":
-        popover.click()
-    body = page.locator('[data-testid="stPopoverBody"]').filter(has=page.locator('[data-testid="stDownloadButton"]')).last
+def _download(page, menu, label: str, tmp_path, timeout_ms: int):
+    """Open ``menu`` (a "Download" expander) and click the button whose label starts with ``label``."""
+    if menu.get_attribute("open") is None:
+        menu.locator("summary").click()
+    body = menu.locator('[data-testid="stExpanderDetails"]')
     body.wait_for(state="visible", timeout=10000)
     button = body.locator('[data-testid="stDownloadButton"] button').filter(has_text=label).first
     if button.count() == 0:
@@ -169,17 +169,17 @@ def test_downloads_give_valid_files_and_keep_the_page_state(app, browser, tmp_pa
         tags_before = _lender_tags(page)
         assert "US EXIM" in tags_before
         page.evaluate("() => { window.__noReload = 'still-here'; }")
-        popover = page.locator('[data-testid="stPopoverButton"]').first
+        popover = page.locator("details").filter(has=page.locator("summary", has_text="Download")).first
 
         csv_file = _download(page, popover, "CSV", tmp_path, 30000)
-        assert csv_file is not None, "no CSV button in the Download popover"
+        assert csv_file is not None, "no CSV button in the Download menu"
         text = csv_file.read_text(encoding="utf-8-sig")
         rows = list(csv.reader(io.StringIO(text)))
         assert len(rows) >= 2, f"CSV has no data rows: {text[:300]!r}"
         header = rows[0]
         assert all(len(r) == len(header) for r in rows), "ragged CSV"
-        if "financier" in header:
-            col = header.index("financier")
+        if "Financier" in header:
+            col = header.index("Financier")
             assert {r[col] for r in rows[1:]} == {"US EXIM"}, "the CSV ignores the lender filter"
 
         png_file = _download(page, popover, "PNG", tmp_path, 180000)

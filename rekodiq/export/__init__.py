@@ -6,6 +6,8 @@ concern, with its contract, lives in one module:
 
 * :mod:`~rekodiq.export.names`: file names (``reko-diq_<chart>_<filters>_<date>.<ext>``,
   safe characters, bounded length), permalinks, MIME types.
+* :mod:`~rekodiq.export.download`: a block's rows as readers download them (CSV, XLSX):
+  the page's headers, key columns first, sources by publisher and date.
 * :mod:`~rekodiq.export.tables`: CSV, XLSX and JSON, and the spreadsheet safety (formula
   neutralising) that CSV and XLSX apply; JSON is the lossless format.
 * :mod:`~rekodiq.export.sources`: the sources behind a table and the source line of a chart.
@@ -33,6 +35,7 @@ from rekodiq.export.citable import (
     footer_lines,
     text_px,
 )
+from rekodiq.export.download import download_frame
 from rekodiq.export.images import (
     CHROMIUM_CANDIDATES,
     RENDER_TIMEOUT_S,
@@ -96,6 +99,7 @@ __all__ = [
     "chromium_path",
     "citable_figure",
     "dataset_zip",
+    "download_frame",
     "export_file_name",
     "figure_html",
     "figure_png",

@@ -28,6 +28,10 @@ SPREADSHEET_NOTE = (
     "The JSON download is the lossless, unaltered form."
 )
 
+# Number cells in XLSX: thousands separators; decimals only where the value has them (1,250.0; 8.333).
+INT_FORMAT = "#,##0"
+FLOAT_FORMAT = "#,##0.0##"
+
 # --------------------------------------------------------------------------------------
 # Spreadsheet safety
 # --------------------------------------------------------------------------------------
@@ -147,6 +151,21 @@ def _xlsx_widths(header: Sequence[str], rows: Sequence[Sequence[object]]) -> lis
     return [min(max(w + 2, 8), 60) for w in widths]
 
 
+def _number_format(value: object) -> str | None:
+    """The XLSX number format of a plain cell value (None for text, booleans and blanks)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return INT_FORMAT
+    if isinstance(value, float):
+        return FLOAT_FORMAT
+    if isinstance(value, dt.datetime):
+        return "yyyy-mm-dd hh:mm:ss"
+    if isinstance(value, dt.date):
+        return "yyyy-mm-dd"
+    return None
+
+
 def _xlsx_sheet(workbook, title: str, header: Sequence[str] | None, rows: list[list[object]], *, note: str | None = None) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -162,10 +181,8 @@ def _xlsx_sheet(workbook, title: str, header: Sequence[str] | None, rows: list[l
         c = WriteOnlyCell(sheet, value=value)
         if isinstance(value, str):
             c.data_type = "s"  # never a formula, whatever the text
-        elif isinstance(value, dt.datetime):
-            c.number_format = "yyyy-mm-dd hh:mm:ss"
-        elif isinstance(value, dt.date):
-            c.number_format = "yyyy-mm-dd"
+        elif fmt := _number_format(value):
+            c.number_format = fmt
         if header_cell:
             c.font = bold
         return c
@@ -196,7 +213,8 @@ def table_xlsx(
 
     Every text cell on every sheet is neutralised and stored as a string cell (never a
     formula); line breaks become LF, other control characters U+FFFD, text is cut at Excel's
-    32,767 characters. Numbers stay numbers, dates are real dates (``yyyy-mm-dd``), missing
+    32,767 characters. Numbers stay numbers with a number format (``INT_FORMAT``,
+    ``FLOAT_FORMAT``), dates are real dates (``yyyy-mm-dd``), missing
     cells are empty. ``sources`` is what :func:`sources_for` returned; ``sources_note_text``, when given,
     is written above the Sources table.
     """

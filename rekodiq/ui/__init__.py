@@ -12,7 +12,9 @@ import gc
 # Imported before gc.freeze() below so that their module objects are frozen too.
 import rekodiq.views  # noqa: F401
 from rekodiq import theme
-from rekodiq.ui.blocks import SOURCE_LINK, chart_block, dataframe, dataset_download, downloads, pdf_brief, table_block
+from rekodiq.ui.blocks import SOURCE_LINK, chart_block, dataframe, dataset_download, downloads, table_block
+from rekodiq.ui.brief import pdf_brief
+from rekodiq.ui.brief import remember as add_to_brief
 from rekodiq.ui.cache import DataStatus, PageContext, data_status, options_for, stale_failures, view
 from rekodiq.ui.errors import render_error_page
 from rekodiq.ui.footer import footer
@@ -41,6 +43,7 @@ __all__ = [
     "DataStatus",
     "PageContext",
     "active_filters",
+    "add_to_brief",
     "chart_block",
     "data_status",
     "dataframe",

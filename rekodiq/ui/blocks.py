@@ -18,6 +18,7 @@ from rekodiq.export.readable import readable_frame
 from rekodiq.freshness import Freshness
 from rekodiq.records import with_claim_links
 from rekodiq.ui import select
+from rekodiq.ui.brief import remember
 from rekodiq.ui.cache import PageContext, sources_of
 from rekodiq.ui.sidebar import apply_filters
 from rekodiq.urlstate import describe
@@ -89,6 +90,7 @@ def chart_block(
     """
     if on_select:
         select.follow_click()
+    remember(key, chart)  # the page's PDF brief holds what the page shows
     if chart.note:
         st.text(chart.note)
     chart_summary(chart, key)
@@ -157,6 +159,7 @@ def embed_url(permalink: str, key: str) -> str:
 
 def table_block(ctx: PageContext, key: str, table: TableView | pd.DataFrame, *, column_config: dict | None = None) -> None:
     """A data table (a TableView's note above it) with its downloads."""
+    remember(key, table)  # the page's PDF brief holds what the page shows
     current = None
     if isinstance(table, TableView):
         if table.note:
@@ -245,6 +248,11 @@ class _Files:
     def sources(self) -> pd.DataFrame:
         return export.sources_for(self.table, self.all_sources)
 
+    @cached_property
+    def rows(self) -> pd.DataFrame:
+        """The rows as CSV/XLSX give them: the page's headers, key columns first, sources by publisher and date."""
+        return export.download_frame(self.table, self.all_sources)
+
     def readme(self) -> list[str]:
         return export.readme_lines(
             title=self.title,
@@ -263,7 +271,7 @@ class _Files:
 
     def xlsx(self) -> bytes:
         note = export.sources_note(self.table)
-        return export.table_xlsx(self.table, sources=self.sources, readme_lines=self.readme(), sources_note_text=note)
+        return export.table_xlsx(self.rows, sources=self.sources, readme_lines=self.readme(), sources_note_text=note)
 
     def json(self) -> bytes:
         meta = {
@@ -280,7 +288,7 @@ class _Files:
     def bundle(self) -> bytes:
         fig = self.citable if self.fig is not None else None
         return export.chart_bundle(
-            base_name=self.file_name("zip")[:-4], table=self.table, sources=self.sources, readme=self.readme(), fig=fig
+            base_name=self.file_name("zip")[:-4], table=self.rows, sources=self.sources, readme=self.readme(), fig=fig
         )
 
     def listing(self, images: bool) -> list[tuple[str, str, object]]:
@@ -294,7 +302,7 @@ class _Files:
                 ]
             files.append(("html", "Interactive HTML", lambda: export.figure_html(self.citable)))
         return files + [
-            ("csv", "CSV (spreadsheet-safe)", lambda: export.table_csv(self.table)),
+            ("csv", "CSV (spreadsheet-safe)", lambda: export.table_csv(self.rows)),
             ("xlsx", "Excel (XLSX, with sources)", self.xlsx),
             ("json", "JSON (lossless)", self.json),
             ("zip", "Citable bundle (ZIP)", self.bundle),
@@ -313,14 +321,16 @@ def downloads(
 ) -> None:
     """Download buttons for a chart and its data (filled in by the export layer).
 
-    A "Download" popover with PNG/SVG/HTML (charts only), CSV, XLSX, JSON and a citable zip.
+    A "Download" expander with PNG/SVG/HTML (charts only), CSV, XLSX, JSON and a citable zip.
     Every file is built only when its button is clicked (deferred ``data`` callables), and a
-    click neither reruns the page nor touches the filters (``on_click="ignore"``).
+    click neither reruns the page nor touches the filters (``on_click="ignore"``). An expander,
+    not a popover: a popover's body sits at the end of the document, so its first file was 21
+    Tab stops past the Download control; an expander's files are the next Tab stops.
     """
     images = fig is not None and export.image_export_available()
     files = _Files(ctx, fig, key, table, current, readme_note)
     files.summary = summary
-    with st.popover("Download", icon=":material/download:", key=f"dl_{key}_menu"):
+    with st.expander("Download", icon=":material/download:", key=f"dl_{key}_menu", width=420):
         st.caption("Files show the rows under the filters above; the bundle adds the sources and a permalink.")
         if fig is not None and not images:
             st.info("PNG and SVG need Chromium on the server, which is not available here; the other formats work.")
@@ -346,43 +356,4 @@ def dataset_download(ctx: PageContext) -> None:
         key="dl_dataset_zip",
         on_click="ignore",
         icon=":material/download:",
-    )
-
-
-def _readable_or_raw(table: pd.DataFrame) -> pd.DataFrame:
-    readable = readable_frame(table, max_rows=None)
-    return table if readable is None else readable
-
-
-def pdf_brief(ctx: PageContext, page_title: str, charts: list[ChartView]) -> None:
-    """A "PDF brief" download of the page: title, filters, as-of date, permalink, charts (vector), tables, sources."""
-    from rekodiq.export import brief
-
-    link = export.permalink(st.context.url, ctx.filters, _page_params())
-    filters, day, sources = describe(ctx.filters), ctx.last_updated.isoformat(), ctx.sources
-
-    def build() -> bytes:
-        images = export.image_export_available()
-        parts = [
-            brief.BriefChart(
-                export.figure_title(c.figure, page_title),
-                c.summary,
-                export.figure_svg(c.figure) if images else None,
-                _readable_or_raw(c.table),
-            )
-            for c in charts
-        ]
-        lines = brief.source_lines([c.table for c in charts], sources)
-        return brief.brief_pdf(
-            title=page_title, filter_lines=filters, as_of=day, permalink=link, charts=parts, source_lines=lines
-        )
-
-    st.download_button(
-        "PDF brief of this page",
-        data=build,
-        file_name=export.export_file_name(f"{page_title.lower().replace(' ', '-')}-brief", ctx.filters, "pdf", ctx.last_updated),
-        mime="application/pdf",
-        key=f"dl_brief_{page_title}",
-        on_click="ignore",
-        icon=":material/picture_as_pdf:",
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
+
 from rekodiq import explain, headline, milestones
 from rekodiq.data import Dataset
 from rekodiq.views.base import TableView
@@ -20,6 +22,15 @@ def tiles(data: Dataset, today: dt.date) -> list[tuple[str, headline.Tile]]:
         ("First production", headline.target_tile(data, "first-production")),
         ("Ownership in force: Barrick / Pakistan", headline.ownership_tile(data, today)),
     ]
+
+
+def headline_table(data: Dataset, today: dt.date) -> TableView:
+    """The six headline tiles as rows (figure, value, dates, source): the Overview's part of its PDF brief."""
+    rows = [
+        {"figure": label, "value": t.value, "dates": t.dates_text(), "source": t.source_label, "source_url": t.source_url}
+        for label, t in tiles(data, today)
+    ]
+    return TableView(pd.DataFrame(rows, columns=["figure", "value", "dates", "source", "source_url"]))
 
 
 def latest_developments(data: Dataset) -> TableView:
