@@ -79,7 +79,7 @@ def _wrap_run_script(original):
         _local.acc = None
         acc = _acc()
         profile_dir = os.environ.get("BENCH_CPROFILE_DIR")
-        prof = cProfile.Profile() if profile_dir else None
+        prof = cProfile.Profile(time.thread_time) if profile_dir else None  # CPU, not wall: other threads and load do not count
         w0, c0 = time.perf_counter(), time.thread_time()
         try:
             if prof:

@@ -13,7 +13,7 @@ import streamlit as st
 from rekodiq import scenario
 from rekodiq.format import usd_m
 from rekodiq.scenario import AMOUNT_PARAM, SCENARIO_PARAM, Scenario
-from rekodiq.ui.cache import PageContext
+from rekodiq.ui.cache import PageContext, view
 from rekodiq.ui.sidebar import sync_url
 
 K_PICK, K_URL = "scenario_pick", "scenario__url"
@@ -45,15 +45,20 @@ def _write_url(picked: Scenario) -> None:
     st.session_state[K_URL] = (tuple(query.get(SCENARIO_PARAM, [])), tuple(query.get(AMOUNT_PARAM, [])))
 
 
-def scenario_controls(ctx: PageContext) -> Scenario:
-    """The multiselect of pending claims and one what-if amount per picked claim; returns the scenario."""
-    pending = scenario.pending_claims(ctx.dataset.financing)
-    allowed = pending["claim_id"].tolist()
+def pending_choices(data) -> tuple[list[str], dict[str, str]]:
+    """The pending claim ids and their labels (a view of the dataset: cached, no dataset copy per rerun)."""
+    pending = scenario.pending_claims(data.financing)
     labels = {
         row.claim_id: f"{row.claim_id} · {row.financier} · {row.instrument} · "
         f"{usd_m(row.amount_usd) if row.amount_usd == row.amount_usd else 'amount not stated'} · {row.status}"
         for row in pending.itertuples(index=False)
     }
+    return pending["claim_id"].tolist(), labels
+
+
+def scenario_controls(ctx: PageContext) -> Scenario:
+    """The multiselect of pending claims and one what-if amount per picked claim; returns the scenario."""
+    allowed, labels = view(ctx, pending_choices)
     _seed(allowed)
     picked = st.multiselect(
         "Pending claims to add (rumoured or expected)",
