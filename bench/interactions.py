@@ -86,6 +86,11 @@ async def _interaction(server: ProfiledServer, session: Session, last_cpu: list,
     r = await session.rerun(**rerun)
     await asyncio.sleep(0.05)  # the run's log line is written as the run ends
     runs = server.new_runs()
+    for _ in range(40):  # under load (or cProfile) the line can come after script_finished: wait up to 2 s more
+        if runs:
+            break
+        await asyncio.sleep(0.05)
+        runs = server.new_runs()
     if not runs:
         raise RuntimeError("no script run logged")
     cpu_end = runs[-1]["process_cpu_s"]

@@ -66,6 +66,15 @@ def _patch(module, name: str, category: str) -> None:
     setattr(module, name, _timed(category, getattr(module, name)))
 
 
+def _gc_callback(phase: str, info: dict) -> None:
+    """Thread CPU spent in the garbage collector, counted into the running script's ``gc_cpu_ms`` (information only)."""
+    if phase == "start":
+        _local.gc_t0 = time.thread_time()
+    elif getattr(_local, "gc_t0", None) is not None and getattr(_local, "acc", None) is not None:
+        _local.gc = getattr(_local, "gc", 0.0) + time.thread_time() - _local.gc_t0
+        _local.gc_t0 = None
+
+
 def _write(record: dict) -> None:
     path = os.environ.get("BENCH_PROFILE_LOG")
     if path:
@@ -77,9 +86,10 @@ def _wrap_run_script(original):
     @functools.wraps(original)
     def run_script(self, rerun_data, *args, **kwargs):
         _local.acc = None
+        _local.gc = 0.0
         acc = _acc()
         profile_dir = os.environ.get("BENCH_CPROFILE_DIR")
-        prof = cProfile.Profile() if profile_dir else None
+        prof = cProfile.Profile(time.thread_time) if profile_dir else None  # CPU, not wall: other threads and load do not count
         w0, c0 = time.perf_counter(), time.thread_time()
         try:
             if prof:
@@ -100,6 +110,7 @@ def _wrap_run_script(original):
                 "wall_ms": round((time.perf_counter() - w0) * 1000, 2),
                 "script_cpu_ms": round((time.thread_time() - c0) * 1000, 2),
                 **{f"{k}_cpu_ms": round(v * 1000, 2) for k, v in acc.items()},
+                "gc_cpu_ms": round(getattr(_local, "gc", 0.0) * 1000, 2),
                 "process_cpu_s": time.process_time(),
             }
             _write(record)
@@ -132,6 +143,9 @@ def install() -> None:
     hashed = _timed("hash", forward_msg_cache.populate_hash_if_needed)
     forward_msg_cache.populate_hash_if_needed = hashed
     script_run_context.populate_hash_if_needed = hashed
+    import gc
+
+    gc.callbacks.append(_gc_callback)
     cls = script_runner.ScriptRunner
     cls._run_script = _wrap_run_script(cls._run_script)
 

@@ -21,6 +21,11 @@ FONT_FAMILY = "DejaVu Sans, Arial, sans-serif"
 # dropped: every figure deep-copies its template when it is created and carries it in its JSON,
 # so the full set cost ~30 ms and ~4 KB per chart for types no chart here uses.
 TEMPLATE_TRACE_TYPES = ("bar", "scatter", "scattergl", "pie", "histogram")
+# plotly_white's layout defaults for subplot kinds and colour scales no chart here draws (3D scenes,
+# ternary and polar axes; the default continuous colour scales, which only apply to numeric
+# colours without their own scale: the financier map names its scale). They were 146 of the
+# template's 259 JSON nodes, deep-copied twice and serialised with every figure on every rerun.
+TEMPLATE_LAYOUT_UNUSED = ("colorscale", "scene", "ternary", "polar")
 
 
 def _build_template() -> go.layout.Template:
@@ -46,6 +51,8 @@ def _build_template() -> go.layout.Template:
     # Axis labels push the margins instead of being cut ("equirement" on a phone).
     template.layout.xaxis.automargin = True
     template.layout.yaxis.automargin = True
+    for unused in TEMPLATE_LAYOUT_UNUSED:
+        template.layout[unused] = None
     return template
 
 

@@ -37,6 +37,11 @@ theme.register_template()
 # now out of the garbage collector's reach. A full collection then scans only what reruns
 # allocate, instead of stalling one rerun in twenty for 100-800 ms.
 gc.freeze()
+# Collect the youngest generation after 20,000 net allocations instead of 700: a rerun allocates
+# tens of thousands of short-lived containers (figure dicts, protobufs) that reference counting
+# frees anyway, and the default threshold ran a collection every few hundred of them (about 3 ms
+# of a 30 ms rerun, measured with bench/profiled_server.py). Cycles are still collected.
+gc.set_threshold(20_000, 10, 10)
 
 __all__ = [
     "SOURCE_LINK",

@@ -14,12 +14,11 @@ import streamlit as st
 
 from rekodiq import export
 from rekodiq.data import data_dir
-from rekodiq.export.readable import readable_frame
 from rekodiq.freshness import Freshness
-from rekodiq.records import with_claim_links
 from rekodiq.ui import select
 from rekodiq.ui.brief import remember
 from rekodiq.ui.cache import PageContext, sources_of
+from rekodiq.ui.shown import MAX_TABLE_ROWS, Shown, rows_text, shown_for
 from rekodiq.ui.sidebar import apply_filters
 from rekodiq.urlstate import describe
 from rekodiq.views.base import ChartView, TableView
@@ -33,27 +32,28 @@ PLOTLY_CONFIG = {
     "modeBarButtonsToRemove": ["select2d", "lasso2d"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
-MAX_TABLE_ROWS = 1000  # rows a table shows on the page (the data grows; see bench/README.md, "scale")
 SOURCE_LINK = st.column_config.LinkColumn("source link", display_text="open")
 # Every table with a claim_id gets a claim_link column ("/claim?id=C014"), shown as the id itself.
 CLAIM_LINK = st.column_config.LinkColumn("claim page", display_text=r"/claim\?id=(.*)")
 
 
-def dataframe(table: pd.DataFrame, *, key: str | None = None, column_config: dict | None = None) -> None:
+def dataframe(
+    table: pd.DataFrame, *, key: str | None = None, column_config: dict | None = None, shown: Shown | None = None
+) -> None:
     """Show a table as formula-safe text (the grid's own CSV download exports what it shows).
 
     Text cells that a spreadsheet would run as a formula get a leading apostrophe (OWASP);
     numbers are untouched. A ``source_url`` column is shown as a link, and a ``claim_id``
     column gains a ``claim_link`` beside it that opens the claim's page. Longer tables show their
     first ``MAX_TABLE_ROWS`` rows and say so; the block's downloads still export every row.
+    ``shown`` is the table's precomputed grid (``ui.shown``; computed here when not given).
     """
     config = {"source_url": SOURCE_LINK, "claim_link": CLAIM_LINK, **(column_config or {})}
-    if len(table) > MAX_TABLE_ROWS:
+    shown = shown if shown is not None and shown.source is table else shown_for(table)
+    if shown.total_rows > MAX_TABLE_ROWS:
         # A browser grid of 70,000 rows costs seconds to send and draw; the downloads keep every row.
-        st.text(f"Showing the first {MAX_TABLE_ROWS:,} of {len(table):,} rows; the downloads hold all of them.")
-        table = table.head(MAX_TABLE_ROWS)
-    table = with_claim_links(table)
-    st.dataframe(export.spreadsheet_safe(table), hide_index=True, width="stretch", column_config=config, key=key)
+        st.text(f"Showing the first {MAX_TABLE_ROWS:,} of {shown.total_rows:,} rows; the downloads hold all of them.")
+    st.dataframe(shown.data, hide_index=True, width="stretch", column_config=config, key=key)
 
 
 def text_rows(readable: pd.DataFrame) -> None:
@@ -62,20 +62,18 @@ def text_rows(readable: pd.DataFrame) -> None:
     Plain ``st.text``, never ``st.table``: st.table renders cell text as Markdown (links, LaTeX),
     so dataset text there could become a link. Plain text is also what the browser's find reaches.
     """
-    rows = readable.itertuples(index=False)
-    lines = [" · ".join(f"{col}: {val}" for col, val in zip(readable.columns, row, strict=True) if val) for row in rows]
-    st.text("\n".join(lines))
+    st.text(rows_text(readable))
 
 
-def findable_table(table: pd.DataFrame, *, key: str | None = None) -> None:
+def findable_table(table: pd.DataFrame, *, key: str | None = None, view: object = None) -> None:
     """A key table as plain text (findable with the browser's find), the full grid in an expander."""
-    readable = readable_frame(table)
-    if readable is None:
-        dataframe(table, key=key)
+    shown = shown_for(table, view)
+    if shown.rows_text is None:
+        dataframe(table, key=key, shown=shown)
         return
-    text_rows(readable)
+    st.text(shown.rows_text)
     with st.expander("All columns (sortable, with source links)"):
-        dataframe(table, key=key)
+        dataframe(table, key=key, shown=shown)
 
 
 def chart_block(
@@ -109,11 +107,11 @@ def chart_block(
     )
     share_links(ctx, key)
     with st.expander("Table view of this chart"):
-        readable = readable_frame(chart.table)
-        if readable is not None:
-            text_rows(readable)
+        shown = shown_for(chart.table, chart)
+        if shown.rows_text is not None:
+            st.text(shown.rows_text)
             st.caption("All columns (sortable, with source links):")
-        dataframe(chart.table)
+        dataframe(chart.table, shown=shown)
     use_this_data(ctx, key)
 
 
@@ -160,15 +158,15 @@ def embed_url(permalink: str, key: str) -> str:
 def table_block(ctx: PageContext, key: str, table: TableView | pd.DataFrame, *, column_config: dict | None = None) -> None:
     """A data table (a TableView's note above it) with its downloads."""
     remember(key, table)  # the page's PDF brief holds what the page shows
-    current = None
+    current, view = None, table
     if isinstance(table, TableView):
         if table.note:
             st.text(table.note)
         table, current = table.table, table.freshness
     if column_config:
-        dataframe(table, column_config=column_config, key=f"table_{key}")
+        dataframe(table, column_config=column_config, key=f"table_{key}", shown=shown_for(table, view))
     else:
-        findable_table(table, key=f"table_{key}")
+        findable_table(table, key=f"table_{key}", view=view)
     _freshness_line(current)
     downloads(ctx, None, key=key, table=table, current=current)
     use_this_data(ctx, key)

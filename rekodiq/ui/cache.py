@@ -26,6 +26,7 @@ from rekodiq import freshness
 from rekodiq.data import Dataset, LoadResult, data_dir, load_dataset
 from rekodiq.filters import FilterOptions, Filters, filter_options
 from rekodiq.freshness import Freshness
+from rekodiq.ui.shown import Shown, ShownChart, ShownTable, shown
 from rekodiq.validation import ValidationReport
 from rekodiq.views.base import ChartView, TableView, with_freshness
 from rekodiq.web import data as web_data
@@ -206,17 +207,37 @@ class _StoredChart:
     freshness: Freshness | None
     summary: str = ""
     remedy: object = None
+    shown: Shown | None = None
 
 
 @st.cache_data(max_entries=MAX_VIEWS, ttl=3600, show_spinner=False)
-def _view_result(name: str, data_key: tuple, args: tuple, options: tuple, _view, _ctx: PageContext):
-    result = _view(_ctx.dataset, *args, **dict(options))
+def _view_result(key: str, _args: tuple, _options: tuple, _view, _ctx: PageContext):
+    result = _view(_ctx.dataset, *_args, **dict(_options))
     if isinstance(result, (ChartView, TableView)):
         result = with_freshness(result, _ctx.dataset)
     if isinstance(result, ChartView):
         spec = _compact_long_arrays(_compact_coordinates(result.figure.to_dict()))
-        return _StoredChart(spec, result.table, result.alt, result.note, result.freshness, result.summary, result.remedy)
+        return _StoredChart(
+            spec, result.table, result.alt, result.note, result.freshness, result.summary, result.remedy, shown(result.table)
+        )
+    if isinstance(result, TableView):
+        # What the page draws of the table, computed once here instead of on every rerun.
+        return ShownTable(result.table, result.note, result.freshness, shown(result.table))
     return result
+
+
+def _key(name: str, data_key: tuple, args: tuple, options: tuple) -> str:
+    """The cache key of one view call: its name, data version and arguments, as text.
+
+    Arguments are small plain values (strings, numbers, dates, tuples, frozen dataclasses of
+    them) whose ``repr`` names every field, so the text is the key; hashing it is about 50 times
+    cheaper than Streamlit hashing the objects (0.2 ms per view call). Anything whose ``repr``
+    is its address could not serve as a key: that is refused loudly rather than never hitting.
+    """
+    key = repr((name, data_key, args, options))
+    if " object at 0x" in key:
+        raise TypeError(f"view arguments need a value-based repr to be cached: {key[:200]}")
+    return key
 
 
 def view(ctx: PageContext, view_fn, *args, **options):
@@ -225,11 +246,15 @@ def view(ctx: PageContext, view_fn, *args, **options):
     ``args`` and ``options`` are the filters and page options: small hashable values (Filters,
     strings, dates, tuples), never frames. A :class:`ChartView`'s figure is cached as a plain
     dict and rebuilt without re-validation, which takes about a millisecond where building it
-    again takes tens (the template copy alone). Every call returns a copy.
+    again takes tens (the template copy alone). Every call returns a copy. Charts and tables
+    come with what the page shows of their table (``ui.shown``), computed once per entry.
     """
-    name = f"{view_fn.__module__}.{view_fn.__qualname__}"
-    stored = _view_result(name, ctx.data_key, args, tuple(sorted(options.items())), view_fn, ctx)
+    options_key = tuple(sorted(options.items()))
+    key = _key(f"{view_fn.__module__}.{view_fn.__qualname__}", ctx.data_key, args, options_key)
+    stored = _view_result(key, args, options_key, view_fn, ctx)
     if isinstance(stored, _StoredChart):
         figure = go.Figure(stored.spec, _validate=False)
-        return ChartView(figure, stored.table, stored.alt, stored.note, stored.freshness, stored.summary, stored.remedy)
+        return ShownChart(
+            figure, stored.table, stored.alt, stored.note, stored.freshness, stored.summary, stored.remedy, stored.shown
+        )
     return stored
