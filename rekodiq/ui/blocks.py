@@ -32,25 +32,39 @@ PLOTLY_CONFIG = {
     "modeBarButtonsToRemove": ["select2d", "lasso2d"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
-MAX_TABLE_ROWS = 1000  # rows a table shows on the page (the data grows; see bench/README.md, "scale")
+MAX_TABLE_ROWS = 300  # rows a table shows per page (the real data's longest, the sources, has 255; bench/README.md, "scale")
 SOURCE_LINK = st.column_config.LinkColumn("source link", display_text="open")
 # Every table with a claim_id gets a claim_link column ("/claim?id=C014"), shown as the id itself.
 CLAIM_LINK = st.column_config.LinkColumn("claim page", display_text=r"/claim\?id=(.*)")
 
 
-def dataframe(table: pd.DataFrame, *, key: str | None = None, column_config: dict | None = None) -> None:
+def _table_page(table: pd.DataFrame, pager: str | None) -> pd.DataFrame:
+    """One page of a long table, a page number input (when ``pager`` names one) and a line saying which rows."""
+    pages = -(-len(table) // MAX_TABLE_ROWS)
+    page = int(st.number_input("Table page", 1, pages, 1, key=pager)) if pager else 1
+    first = (page - 1) * MAX_TABLE_ROWS
+    shown = table.iloc[first : first + MAX_TABLE_ROWS]
+    st.text(
+        f"Rows {first + 1:,}-{first + len(shown):,} of {len(table):,} (page {page} of {pages}); the downloads hold all of them."
+    )
+    return shown
+
+
+def dataframe(
+    table: pd.DataFrame, *, key: str | None = None, column_config: dict | None = None, pager: str | None = None
+) -> None:
     """Show a table as formula-safe text (the grid's own CSV download exports what it shows).
 
     Text cells that a spreadsheet would run as a formula get a leading apostrophe (OWASP);
     numbers are untouched. A ``source_url`` column is shown as a link, and a ``claim_id``
-    column gains a ``claim_link`` beside it that opens the claim's page. Longer tables show their
-    first ``MAX_TABLE_ROWS`` rows and say so; the block's downloads still export every row.
+    column gains a ``claim_link`` beside it that opens the claim's page. Longer tables are shown
+    ``MAX_TABLE_ROWS`` rows a page, with a page number (widget key ``pager``, else ``key`` + "_page";
+    without either, the first page only) and a line saying which rows; the downloads export every row.
     """
     config = {"source_url": SOURCE_LINK, "claim_link": CLAIM_LINK, **(column_config or {})}
     if len(table) > MAX_TABLE_ROWS:
         # A browser grid of 70,000 rows costs seconds to send and draw; the downloads keep every row.
-        st.text(f"Showing the first {MAX_TABLE_ROWS:,} of {len(table):,} rows; the downloads hold all of them.")
-        table = table.head(MAX_TABLE_ROWS)
+        table = _table_page(table, pager or (f"{key}_page" if key else None))
     table = with_claim_links(table)
     st.dataframe(export.spreadsheet_safe(table), hide_index=True, width="stretch", column_config=config, key=key)
 
@@ -107,7 +121,7 @@ def chart_block(
         if readable is not None:
             text_rows(readable)
             st.caption("All columns (sortable, with source links):")
-        dataframe(chart.table)
+        dataframe(chart.table, pager=f"rows_{key}_page")
     use_this_data(ctx, key)
 
 

@@ -27,7 +27,7 @@ from rekodiq.data import Dataset, LoadResult, data_dir, load_dataset
 from rekodiq.filters import FilterOptions, Filters, filter_options
 from rekodiq.freshness import Freshness
 from rekodiq.validation import ValidationReport
-from rekodiq.views.base import ChartView, TableView, with_freshness
+from rekodiq.views.base import ChartView, TableView, with_arrow_text, with_freshness
 from rekodiq.web import data as web_data
 
 MAX_VIEWS = 256  # distinct (view, arguments, data version) results kept, for one hour
@@ -212,7 +212,7 @@ class _StoredChart:
 def _view_result(name: str, data_key: tuple, args: tuple, options: tuple, _view, _ctx: PageContext):
     result = _view(_ctx.dataset, *args, **dict(options))
     if isinstance(result, (ChartView, TableView)):
-        result = with_freshness(result, _ctx.dataset)
+        result = with_arrow_text(with_freshness(result, _ctx.dataset))
     if isinstance(result, ChartView):
         spec = _compact_long_arrays(_compact_coordinates(result.figure.to_dict()))
         return _StoredChart(spec, result.table, result.alt, result.note, result.freshness, result.summary, result.remedy)

@@ -21,6 +21,22 @@ from rekodiq.vocabulary import KPI_DEBT_TARGET, KPI_REQUIREMENT
 TITLE = "Scenario: capital stack if the picked pending claims were committed, beside the stack as reported"
 
 
+def pending_choices(data: Dataset) -> dict[str, str]:
+    """Claim id -> label ("C018 · JBIC · loan · USD 300 m · expected") of every claim a scenario may add, in id order.
+
+    A view (cached for all sessions), so a rerun of the Funding page neither copies the dataset
+    nor builds thousands of labels row by row when the ledger grows.
+    """
+    pending = scenario.pending_claims(data.financing)
+    amounts = [usd_m(a) if a == a else "amount not stated" for a in pending["amount_usd"]]
+    return {
+        c: f"{c} · {f} · {i} · {a} · {s}"
+        for c, f, i, a, s in zip(
+            pending["claim_id"], pending["financier"], pending["instrument"], amounts, pending["status"], strict=True
+        )
+    }
+
+
 def _stack(data: Dataset, rows: pd.DataFrame) -> pd.DataFrame:
     return claims.capital_stack(
         rows,
