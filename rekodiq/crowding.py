@@ -29,12 +29,15 @@ def keep_most_relevant(
     ascending: bool = False,
     window: tuple[dt.date, dt.date] | None = None,
     date: str | None = None,
+    group: str | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(``limit`` rows to draw, the rest), each in ``frame``'s own order.
 
     Rows whose ``date`` falls inside ``window`` come first (what the chart opens on), then the
     order of ``by`` (descending unless ``ascending``: the largest amounts, the latest dates);
-    ties keep ``frame``'s order. At or under ``limit``, ``frame`` itself and an empty rest.
+    ties keep ``frame``'s order. With ``group`` (a chart row: category, financier), the groups
+    take turns, so every row of the chart keeps its most relevant markers. At or under
+    ``limit``, ``frame`` itself and an empty rest.
     """
     if len(frame) <= limit:
         return frame, frame.iloc[0:0]
@@ -44,7 +47,12 @@ def keep_most_relevant(
         days = frame[date]
         keys["outside"] = ~((days >= pd.Timestamp(window[0])) & (days <= pd.Timestamp(window[1])))
         sort_cols, orders = ["outside", *sort_cols], [True, *orders]
-    chosen = keys.sort_values(sort_cols, ascending=orders, kind="stable", na_position="last").index[:limit]
+    keys = keys.sort_values(sort_cols, ascending=orders, kind="stable", na_position="last")
+    if group is not None:  # the n-th most relevant row of every group before any group's (n+1)-th
+        keys["turn"] = keys.groupby(frame.loc[keys.index, group].to_numpy(), sort=False, dropna=False).cumcount()
+        lead = ["outside"] if "outside" in keys else []
+        keys = keys.sort_values([*lead, "turn"], kind="stable")
+    chosen = keys.index[:limit]
     drawn = frame.index.isin(chosen)
     return frame[drawn], frame[~drawn]
 

@@ -48,6 +48,9 @@ def test_keep_most_relevant_prefers_the_window_then_the_largest_and_keeps_order(
     drawn, rest = crowding.keep_most_relevant(frame, 2, by="v", window=window, date="day")
     assert drawn["v"].tolist() == [7, 3]  # inside the window first, then the largest; frame order kept
     assert crowding.counts_text(rest, "day", label=crowding.year_of) == "2019: 1 · 2020: 1 · 2023: 1"
+    frame = frame.assign(g=["a", "a", "a", "a", "b"])
+    drawn, _ = crowding.keep_most_relevant(frame, 2, by="v", group="g")
+    assert drawn["v"].tolist() == [9, 3]  # each group's largest before any group's second
 
 
 def test_counts_text_names_the_largest_groups_and_sums_the_others():
@@ -90,9 +93,21 @@ def test_timeline_draws_at_most_the_limit_and_counts_the_rest(grown):
     assert f"{n_points - limit:,} more milestones are counted, not drawn (by category: " in view.note
     assert f"{n_events - limit:,} more finance events are counted, not drawn (by year: " in view.note
     assert "Narrow the filters or the years" in view.note
+    # Every category and financier keeps a row on the chart (the groups take turns).
+    ticks = {ax: set(view.figure.layout[ax].ticktext) for ax in ("yaxis", "yaxis2")}
+    assert ticks["yaxis"] == set(view.table.loc[view.table["row"] == "milestone", "group"])
+    assert ticks["yaxis2"] == set(view.table.loc[view.table["row"] == "finance event", "group"])
     # The drawn events are those in the opening years (2022-2028), the latest first.
     drawn_days = [d for tr in view.figure.data if tr.yaxis == "y2" and tr.mode == "markers" for d in tr.x]
     assert min(pd.to_datetime(drawn_days)) >= pd.Timestamp("2022-01-01")
+
+
+def test_whole_timeline_keeps_the_whole_record_on_the_axis_when_thinned(grown):
+    _, data = grown
+    view = timeline.milestones_and_events(data, Filters(), "whole", TODAY)
+    assert "not drawn" in view.note
+    lo, hi = (pd.Timestamp(v) for v in view.figure.layout.xaxis.range)
+    assert lo.year <= 1978 and hi.year >= 2034
 
 
 def test_peer_charts_draw_at_most_the_limit_and_count_the_rest_per_lender_country(grown):
@@ -103,8 +118,13 @@ def test_peer_charts_draw_at_most_the_limit_and_count_the_rest_per_lender_countr
     assert n > limit
     drawn = [x for tr in amounts.figure.data if tr.mode == "markers" and tr.x and tr.x[0] is not None for x in tr.x]
     assert len(drawn) == limit
-    assert min(drawn) >= amounts.table["amount_usd"].nlargest(limit).min()  # the largest deals
-    assert amounts.note.startswith(f"The chart draws the {limit:,} largest deals; {n - limit:,} more deals (worth USD ")
+    hosts = amounts.table["host_name"].unique()
+    assert all(f"<b>{h}</b>" in amounts.figure.layout.yaxis.ticktext for h in hosts)  # every host keeps a row
+    top = amounts.table.groupby("host_name")["amount_usd"].max()
+    assert max(drawn) == top.max() and sum(d in set(top) for d in drawn) >= len(hosts)  # each host's largest
+    assert amounts.note.startswith(
+        f"The chart draws {limit:,} deals, the largest of each host country in turn; {n - limit:,} more deals (worth USD "
+    )
     assert "by lender country: " in amounts.note and "Japan: " in amounts.note
     strip = peers.deal_timeline(data, Filters(), (), False)
     assert len(strip.table) > limit
@@ -131,6 +151,7 @@ def test_peers_page_pages_the_ledger(grown, monkeypatch):
     assert not at.exception
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", sorted(p.stem for p in (ROOT / "pages").glob("*.py")))
 def test_every_page_runs_on_grown_data(grown, monkeypatch, page):
     folder, _ = grown

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
+
 from rekodiq import claims, crowding, milestones
 from rekodiq.charts.slippage import build_slippage
 from rekodiq.charts.timeline import build_timeline
@@ -31,11 +33,16 @@ def _points(data: Dataset, filters: Filters):
 
 def _thinned(points, events, x_range) -> tuple:
     """(milestones to draw, events to draw, a sentence on the rest): at most
-    ``crowding.MAX_TIMELINE_MARKERS`` per row, those in the opening window first, then the latest;
-    the rest counted per category (milestones) and per year (events). Under the limit: as they are, ""."""
+    ``crowding.MAX_TIMELINE_MARKERS`` per row, those in the opening window first, then the latest,
+    every category and financier taking turns; the rest counted per category (milestones) and per
+    year (events). Under the limit: the frames as they are and ""."""
     limit = crowding.MAX_TIMELINE_MARKERS
-    drawn_points, rest_points = crowding.keep_most_relevant(points, limit, by="date", window=x_range, date="date")
-    drawn_events, rest_events = crowding.keep_most_relevant(events, limit, by="status_date", window=x_range, date="status_date")
+    drawn_points, rest_points = crowding.keep_most_relevant(
+        points, limit, by="date", window=x_range, date="date", group="category"
+    )
+    drawn_events, rest_events = crowding.keep_most_relevant(
+        events, limit, by="status_date", window=x_range, date="status_date", group="financier"
+    )
     parts = []
     if len(rest_points):
         parts.append(
@@ -53,7 +60,8 @@ def _thinned(points, events, x_range) -> tuple:
         drawn_points,
         drawn_events,
         (
-            f"The chart draws at most {limit:,} markers per row, those in the opening years and the latest first; "
+            f"The chart draws at most {limit:,} markers per row (milestones, finance events): in the opening years, the latest "
+            "of each category and financier first; "
             + "; ".join(parts)
             + ". Narrow the filters or the years to draw them; the table lists every row. "
         ),
@@ -70,6 +78,9 @@ def milestones_and_events(data: Dataset, filters: Filters, window: str, today: d
     if window == "recent" and x_range and not filters.date_to and x_range[0] < RECENT_END < x_range[1]:
         x_range = (x_range[0], RECENT_END)
     drawn_points, drawn_events, crowded = _thinned(points, events, x_range)
+    if crowded and x_range is None:  # the whole record stays on the axis, not just the drawn markers
+        days = pd.concat([points["date"], points["end_date"], events["status_date"]]).dropna()
+        x_range = (days.min().date(), days.max().date())
     fig = build_timeline(
         drawn_points, drawn_events, today=today, x_range=x_range, title=TITLES.get(filters.project, TITLES["reko-diq"])
     )
@@ -83,7 +94,7 @@ def milestones_and_events(data: Dataset, filters: Filters, window: str, today: d
         f"{len(events)} financing claims by financier at their status date, symbol by claim status."
     )
     first = events.sort_values("status_date").iloc[0] if len(events) else None
-    summary = f"{len(points)} milestones and {len(events)} finance events" + (
+    summary = f"{len(points):,} milestones and {len(events):,} finance events" + (
         f", the first finance event on {first['status_date']:%-d %b %Y}." if first is not None else "."
     )
     return ChartView(fig, milestones.timeline_table(points, events, data.sources), alt, note, summary=summary)
