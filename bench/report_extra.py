@@ -248,8 +248,9 @@ def _scale_section(res: dict) -> list[str]:
         "",
         "Synthetic datasets from `rekodiq.synth` (sources, claims, milestones x N, valid by construction; `data/` untouched), "
         "each measured in a fresh process: load-and-validate (`load_dataset`, median of 3), validation alone, and the warm "
-        "rerun per page (AppTest, as above; in brackets: × the 1x median of the same run). Tables longer than 1,000 rows "
-        "show their first 1,000 with a note; downloads keep every row.",
+        "rerun per page (AppTest, as above; in brackets: × the 1x median of the same run). Longer tables are paged "
+        "(300 rows a page); charts draw at most 150 markers per timeline row and 120 peer deals, the rest counted in "
+        "their note; downloads keep every row.",
         "",
     ]
     lines += _table(["Data", "Claims", "Load + validate", "Validate", *pages, "Error"], rows)

@@ -39,6 +39,8 @@ FLOAT_FORMAT = "#,##0.0##"
 FORMULA_TRIGGERS = frozenset("=+-@\t\r\n\0＝＋－＠")
 # Characters a spreadsheet may skip before reading "=": spaces (incl. NBSP) and zero-width marks.
 _LEAD = re.compile(r"(?:(?![\t\r\n])[\s\u200b\u200c\u200d\u2060\ufeff])*")
+# A superset of the cells neutralise() changes: a trigger after the lead, at the start or after a line break.
+_CANDIDATE = re.compile(r"(?:^|[\r\n])" + _LEAD.pattern + "[" + re.escape("".join(sorted(FORMULA_TRIGGERS))) + "]")
 _LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
 _NUMBER_TEXT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
@@ -78,9 +80,14 @@ def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
         col = out.iloc[:, i]
         if _is_text_column(col):
             values = col.tolist()
-            safe = [neutralise(v) if isinstance(v, str) else v for v in values]
+            # One regex search per cell finds the few candidates (a table of 1,000 rows has
+            # tens of thousands of cells); only those go through neutralise().
+            hits = [j for j, v in enumerate(values) if isinstance(v, str) and _CANDIDATE.search(v)]
+            safe = list(values)
+            for j in hits:
+                safe[j] = neutralise(values[j])
             # Replacing a column costs more than scanning it; most columns have nothing to change.
-            if any(a is not b for a, b in zip(safe, values, strict=True)):
+            if any(safe[j] is not values[j] for j in hits):
                 out.isetitem(i, pd.Series(safe, index=out.index, dtype=object))
     return out
 

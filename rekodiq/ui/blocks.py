@@ -18,7 +18,7 @@ from rekodiq.freshness import Freshness
 from rekodiq.ui import select
 from rekodiq.ui.brief import remember
 from rekodiq.ui.cache import PageContext, sources_of
-from rekodiq.ui.shown import MAX_TABLE_ROWS, Shown, rows_text, shown_for
+from rekodiq.ui.shown import MAX_TABLE_ROWS, Shown, grid_of, rows_text, shown_for
 from rekodiq.ui.sidebar import apply_filters
 from rekodiq.urlstate import describe
 from rekodiq.views.base import ChartView, TableView
@@ -37,23 +37,44 @@ SOURCE_LINK = st.column_config.LinkColumn("source link", display_text="open")
 CLAIM_LINK = st.column_config.LinkColumn("claim page", display_text=r"/claim\?id=(.*)")
 
 
+def _table_page(table: pd.DataFrame, pager: str | None) -> tuple[int, pd.DataFrame]:
+    """(page number, its rows) of a long table, a page number input (when ``pager`` names one) and a line saying which rows."""
+    pages = -(-len(table) // MAX_TABLE_ROWS)
+    page = int(st.number_input("Table page", 1, pages, 1, key=pager)) if pager else 1
+    first = (page - 1) * MAX_TABLE_ROWS
+    shown = table.iloc[first : first + MAX_TABLE_ROWS]
+    st.text(
+        f"Rows {first + 1:,}-{first + len(shown):,} of {len(table):,} (page {page} of {pages}); the downloads hold all of them."
+    )
+    return page, shown
+
+
 def dataframe(
-    table: pd.DataFrame, *, key: str | None = None, column_config: dict | None = None, shown: Shown | None = None
+    table: pd.DataFrame,
+    *,
+    key: str | None = None,
+    column_config: dict | None = None,
+    shown: Shown | None = None,
+    pager: str | None = None,
 ) -> None:
     """Show a table as formula-safe text (the grid's own CSV download exports what it shows).
 
     Text cells that a spreadsheet would run as a formula get a leading apostrophe (OWASP);
     numbers are untouched. A ``source_url`` column is shown as a link, and a ``claim_id``
-    column gains a ``claim_link`` beside it that opens the claim's page. Longer tables show their
-    first ``MAX_TABLE_ROWS`` rows and say so; the block's downloads still export every row.
-    ``shown`` is the table's precomputed grid (``ui.shown``; computed here when not given).
+    column gains a ``claim_link`` beside it that opens the claim's page. Longer tables are shown
+    ``MAX_TABLE_ROWS`` rows a page, with a page number (widget key ``pager``, else ``key`` + "_page";
+    without either, the first page only) and a line saying which rows; the downloads export every row.
+    ``shown`` is the table's precomputed grid (``ui.shown``: its first page; computed here when not given).
     """
     config = {"source_url": SOURCE_LINK, "claim_link": CLAIM_LINK, **(column_config or {})}
     shown = shown if shown is not None and shown.source is table else shown_for(table)
+    grid = shown.data
     if shown.total_rows > MAX_TABLE_ROWS:
         # A browser grid of 70,000 rows costs seconds to send and draw; the downloads keep every row.
-        st.text(f"Showing the first {MAX_TABLE_ROWS:,} of {shown.total_rows:,} rows; the downloads hold all of them.")
-    st.dataframe(shown.data, hide_index=True, width="stretch", column_config=config, key=key)
+        page, rows = _table_page(table, pager or (f"{key}_page" if key else None))
+        if page > 1:  # the first page is the precomputed grid; later ones are made when asked for
+            grid = grid_of(rows)
+    st.dataframe(grid, hide_index=True, width="stretch", column_config=config, key=key)
 
 
 def text_rows(readable: pd.DataFrame) -> None:
@@ -111,7 +132,7 @@ def chart_block(
         if shown.rows_text is not None:
             st.text(shown.rows_text)
             st.caption("All columns (sortable, with source links):")
-        dataframe(chart.table, shown=shown)
+        dataframe(chart.table, shown=shown, pager=f"rows_{key}_page")
     use_this_data(ctx, key)
 
 

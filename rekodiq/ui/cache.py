@@ -28,7 +28,7 @@ from rekodiq.filters import FilterOptions, Filters, filter_options
 from rekodiq.freshness import Freshness
 from rekodiq.ui.shown import Shown, ShownChart, ShownTable, shown
 from rekodiq.validation import ValidationReport
-from rekodiq.views.base import ChartView, TableView, with_freshness
+from rekodiq.views.base import ChartView, TableView, with_arrow_text, with_freshness
 from rekodiq.web import data as web_data
 
 MAX_VIEWS = 256  # distinct (view, arguments, data version) results kept, for one hour
@@ -214,7 +214,7 @@ class _StoredChart:
 def _view_result(key: str, _args: tuple, _options: tuple, _view, _ctx: PageContext):
     result = _view(_ctx.dataset, *_args, **dict(_options))
     if isinstance(result, (ChartView, TableView)):
-        result = with_freshness(result, _ctx.dataset)
+        result = with_arrow_text(with_freshness(result, _ctx.dataset))
     if isinstance(result, ChartView):
         spec = _compact_long_arrays(_compact_coordinates(result.figure.to_dict()))
         return _StoredChart(

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rekodiq import scenario, views
+from rekodiq import scenario
 from rekodiq.scenario import AMOUNT_PARAM, SCENARIO_PARAM, Scenario
 from rekodiq.ui.cache import PageContext, view
 from rekodiq.ui.sidebar import sync_url
+from rekodiq.views.scenario import pending_choices
 
 K_PICK, K_URL = "scenario_pick", "scenario__url"
 
@@ -30,8 +31,12 @@ def _seed(allowed: list[str]) -> None:
     parsed, notices = scenario.parse(list(raw[0]), list(raw[1]), allowed)
     st.session_state[K_URL] = raw
     st.session_state[K_PICK] = list(parsed.claim_ids)
+    # Only amounts the link sets, and widgets that exist: one key per pending claim (thousands
+    # on a grown ledger) would make every widget lookup of every rerun walk them all.
     for claim_id in allowed:
-        st.session_state[_amount_key(claim_id)] = parsed.amount_for(claim_id) or 0.0
+        key, amount = _amount_key(claim_id), parsed.amount_for(claim_id)
+        if amount or key in st.session_state:
+            st.session_state[key] = amount or 0.0
     if notices:
         st.warning("Part of the scenario in the link was not understood and was left out.")
         st.text("\n".join(notices[:10]))
@@ -46,7 +51,7 @@ def _write_url(picked: Scenario) -> None:
 
 def scenario_controls(ctx: PageContext) -> Scenario:
     """The multiselect of pending claims and one what-if amount per picked claim; returns the scenario."""
-    labels = view(ctx, views.scenario.pending_labels)
+    labels = view(ctx, pending_choices)  # cached for all sessions: no dataset copy per rerun
     allowed = list(labels)
     _seed(allowed)
     picked = st.multiselect(

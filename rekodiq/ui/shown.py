@@ -1,7 +1,7 @@
 """A table as the page shows it, computed once per cached view instead of on every rerun.
 
 The grid (``st.dataframe``) shows a formula-safe copy of the table with claim links and at
-most ``MAX_TABLE_ROWS`` rows; key tables also show their readable rows as plain text. Both
+most ``MAX_TABLE_ROWS`` rows (its first page); key tables also show their readable rows as plain text. Both
 depend only on the table, so ``rekodiq.ui.cache.view`` computes them when it fills its cache
 and hands them out with the view (:class:`ShownChart`, :class:`ShownTable`); the blocks use
 them through :func:`shown_for`, which recomputes for any other table. Profiling the Funding
@@ -22,7 +22,7 @@ from rekodiq.export.readable import readable_frame
 from rekodiq.records import with_claim_links
 from rekodiq.views.base import ChartView, TableView
 
-MAX_TABLE_ROWS = 1000  # rows a table shows on the page (the data grows; see bench/README.md, "scale")
+MAX_TABLE_ROWS = 300  # rows a table shows per page (the real data's longest, the sources, has 255; bench/README.md, "scale")
 
 
 @dataclass(frozen=True)
@@ -55,11 +55,15 @@ def rows_text(readable: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def grid_of(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows as the grid shows them: claim links added, spreadsheet formulas neutralised."""
+    return export.spreadsheet_safe(with_claim_links(rows))
+
+
 def shown(table: pd.DataFrame) -> Shown:
     """Compute what the page shows for ``table`` (see :class:`Shown`)."""
     readable = readable_frame(table)
-    grid = table.head(MAX_TABLE_ROWS) if len(table) > MAX_TABLE_ROWS else table
-    grid = export.spreadsheet_safe(with_claim_links(grid))
+    grid = grid_of(table.head(MAX_TABLE_ROWS) if len(table) > MAX_TABLE_ROWS else table)
     try:
         arrow = pa.Table.from_pandas(grid)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):

@@ -50,3 +50,23 @@ class TableView:
 def with_freshness(result: ChartView | TableView, data: Dataset) -> ChartView | TableView:
     """``result`` with the freshness of the curated rows its table draws (None when it draws none)."""
     return replace(result, freshness=freshness.of_table(data, result.table))
+
+
+ARROW_TEXT_MIN_ROWS = 1000  # longer tables keep their text in Arrow (the real data's longest has 255 rows)
+
+
+def with_arrow_text(result):
+    """``result`` (a ChartView or TableView) with the text columns of a long table stored as Arrow strings.
+
+    A cached view is handed to each rerun as a copy (a pickle load): a column of 25,000 Python
+    strings costs about ten times as much to load as the same column in Arrow, and the grid sends
+    Arrow anyway. Only columns whose every value is text change (missing values become ``<NA>``);
+    tables under ``ARROW_TEXT_MIN_ROWS`` rows, and anything else, are returned unchanged.
+    """
+    table = getattr(result, "table", None)
+    if not isinstance(table, pd.DataFrame) or len(table) < ARROW_TEXT_MIN_ROWS:
+        return result
+    text = [c for c in table.columns if table[c].dtype == object and pd.api.types.infer_dtype(table[c], skipna=True) == "string"]
+    if not text:
+        return result
+    return replace(result, table=table.astype(dict.fromkeys(text, "string[pyarrow]")))

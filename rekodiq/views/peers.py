@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rekodiq import health, peer_deals
+from rekodiq import crowding, health, peer_deals
 from rekodiq.charts.peers import build_peer_amounts, build_peer_timeline
 from rekodiq.data import Dataset
 from rekodiq.filters import Filters
+from rekodiq.format import usd_m
 from rekodiq.views.base import ChartView, TableView
 
 
@@ -31,7 +32,20 @@ def deal_amounts(data: Dataset, filters: Filters, hosts: tuple[str, ...], includ
         f"Dot chart of {len(points)} peer deals with a counted USD amount, grouped by host country; marker colour is the lender "
         "country, marker shape the status, and each marker is labelled with the financier and amount."
     )
-    return ChartView(build_peer_amounts(points, log_x=axis == "log"), peer_deals.points_table(points), alt)
+    drawn, rest = crowding.keep_most_relevant(points, crowding.MAX_PEER_DEALS, by="amount_usd", group="host_name")
+    note = _crowded_note(rest, "largest", f" (worth {usd_m(rest['amount_usd'].sum())} together)") if len(rest) else ""
+    return ChartView(build_peer_amounts(drawn, log_x=axis == "log"), peer_deals.points_table(points), alt, note)
+
+
+def _crowded_note(rest, which: str, worth: str = "") -> str:
+    """What a peer chart over ``crowding.MAX_PEER_DEALS`` rows leaves out, counted per lender country."""
+    per_country = crowding.counts_text(rest, "financier_country_name")
+    return (
+        f"The chart draws {crowding.MAX_PEER_DEALS:,} deals, the {which} of each host country in turn; {len(rest):,} more "
+        f"deals{worth} are counted, not "
+        f"drawn (by lender country: {per_country}). Choose a host country or narrow the filters to draw them; the table "
+        "lists every row."
+    )
 
 
 def deal_timeline(data: Dataset, filters: Filters, hosts: tuple[str, ...], include_rd: bool) -> ChartView:
@@ -41,7 +55,9 @@ def deal_timeline(data: Dataset, filters: Filters, hosts: tuple[str, ...], inclu
         f"Timeline of {len(points)} peer deals by status date, grouped by host country; shape is the status, colour the lender "
         "country, and labels give the financier and amount or say that no amount was stated."
     )
-    return ChartView(build_peer_timeline(points), peer_deals.points_table(points), alt)
+    drawn, rest = crowding.keep_most_relevant(points, crowding.MAX_PEER_DEALS, by="status_date", group="host_name")
+    note = _crowded_note(rest, "latest") if len(rest) else ""
+    return ChartView(build_peer_timeline(drawn), peer_deals.points_table(points), alt, note)
 
 
 def programmes(data: Dataset, filters: Filters, hosts: tuple[str, ...], include_rd: bool) -> TableView:

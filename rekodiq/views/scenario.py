@@ -21,6 +21,22 @@ from rekodiq.vocabulary import KPI_DEBT_TARGET, KPI_REQUIREMENT
 TITLE = "Scenario: capital stack if the picked pending claims were committed, beside the stack as reported"
 
 
+def pending_choices(data: Dataset) -> dict[str, str]:
+    """Claim id -> label ("C018 · JBIC · loan · USD 300 m · expected") of every claim a scenario may add, in id order.
+
+    A view (cached for all sessions), so a rerun of the Funding page neither copies the dataset
+    nor builds thousands of labels row by row when the ledger grows.
+    """
+    pending = scenario.pending_claims(data.financing)
+    amounts = [usd_m(a) if a == a else "amount not stated" for a in pending["amount_usd"]]
+    return {
+        c: f"{c} · {f} · {i} · {a} · {s}"
+        for c, f, i, a, s in zip(
+            pending["claim_id"], pending["financier"], pending["instrument"], amounts, pending["status"], strict=True
+        )
+    }
+
+
 def _stack(data: Dataset, rows: pd.DataFrame) -> pd.DataFrame:
     return claims.capital_stack(
         rows,
@@ -51,13 +67,3 @@ def pending(data: Dataset) -> TableView:
     """The claims a scenario may add (rumoured or expected Reko Diq debt and equity)."""
     rows = scenario.pending_claims(data.financing)
     return TableView(rows[["claim_id", "financier", "instrument", "amount_usd", "status", "status_date", "counts_in_totals"]])
-
-
-def pending_labels(data: Dataset) -> dict[str, str]:
-    """Pending claim id -> "C018 · JBIC · loan · USD 1.0 bn · expected": the scenario picker's options, in id order."""
-    rows = scenario.pending_claims(data.financing)
-    return {
-        row.claim_id: f"{row.claim_id} · {row.financier} · {row.instrument} · "
-        f"{usd_m(row.amount_usd) if row.amount_usd == row.amount_usd else 'amount not stated'} · {row.status}"
-        for row in rows.itertuples(index=False)
-    }

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rekodiq import claims, milestones
+import pandas as pd
+
+from rekodiq import claims, crowding, milestones
 from rekodiq.charts.slippage import build_slippage
 from rekodiq.charts.timeline import build_timeline
 from rekodiq.data import Dataset
@@ -29,6 +31,43 @@ def _points(data: Dataset, filters: Filters):
     return points, events
 
 
+def _thinned(points, events, x_range) -> tuple:
+    """(milestones to draw, events to draw, a sentence on the rest): at most
+    ``crowding.MAX_TIMELINE_MARKERS`` per row, those in the opening window first, then the latest,
+    every category and financier taking turns; the rest counted per category (milestones) and per
+    year (events). Under the limit: the frames as they are and ""."""
+    limit = crowding.MAX_TIMELINE_MARKERS
+    drawn_points, rest_points = crowding.keep_most_relevant(
+        points, limit, by="date", window=x_range, date="date", group="category"
+    )
+    drawn_events, rest_events = crowding.keep_most_relevant(
+        events, limit, by="status_date", window=x_range, date="status_date", group="financier"
+    )
+    parts = []
+    if len(rest_points):
+        parts.append(
+            f"{len(rest_points):,} more milestones are counted, not drawn (by category: "
+            f"{crowding.counts_text(rest_points, 'category')})"
+        )
+    if len(rest_events):
+        parts.append(
+            f"{len(rest_events):,} more finance events are counted, not drawn (by year: "
+            f"{crowding.counts_text(rest_events, 'status_date', label=crowding.year_of)})"
+        )
+    if not parts:
+        return points, events, ""
+    return (
+        drawn_points,
+        drawn_events,
+        (
+            f"The chart draws at most {limit:,} markers per row (milestones, finance events): in the opening years, the latest "
+            "of each category and financier first; "
+            + "; ".join(parts)
+            + ". Narrow the filters or the years to draw them; the table lists every row. "
+        ),
+    )
+
+
 def milestones_and_events(data: Dataset, filters: Filters, window: str, today: dt.date) -> ChartView:
     """Milestones (date and project filters) and finance events (every filter) on one date axis.
 
@@ -38,8 +77,14 @@ def milestones_and_events(data: Dataset, filters: Filters, window: str, today: d
     x_range = milestones.timeline_window(points, events, filters, RECENT_START if window == "recent" else None)
     if window == "recent" and x_range and not filters.date_to and x_range[0] < RECENT_END < x_range[1]:
         x_range = (x_range[0], RECENT_END)
-    fig = build_timeline(points, events, today=today, x_range=x_range, title=TITLES.get(filters.project, TITLES["reko-diq"]))
-    note = f"{len(points)} milestones and {len(events)} finance events match the filters. " + (
+    drawn_points, drawn_events, crowded = _thinned(points, events, x_range)
+    if crowded and x_range is None:  # the whole record stays on the axis, not just the drawn markers
+        days = pd.concat([points["date"], points["end_date"], events["status_date"]]).dropna()
+        x_range = (days.min().date(), days.max().date())
+    fig = build_timeline(
+        drawn_points, drawn_events, today=today, x_range=x_range, title=TITLES.get(filters.project, TITLES["reko-diq"])
+    )
+    note = f"{len(points):,} milestones and {len(events):,} finance events match the filters. {crowded}" + (
         "The chart opens on 2022-2028, where the finance events happen; choose 'Whole timeline' for the record since 1978."
         if window == "recent"
         else "Most of the events fall after 2022: choose '2022-2028' to spread them out, or drag across the chart to zoom."
@@ -49,7 +94,7 @@ def milestones_and_events(data: Dataset, filters: Filters, window: str, today: d
         f"{len(events)} financing claims by financier at their status date, symbol by claim status."
     )
     first = events.sort_values("status_date").iloc[0] if len(events) else None
-    summary = f"{len(points)} milestones and {len(events)} finance events" + (
+    summary = f"{len(points):,} milestones and {len(events):,} finance events" + (
         f", the first finance event on {first['status_date']:%-d %b %Y}." if first is not None else "."
     )
     if not len(points) and not len(events):  # the page shows this sentence instead of an empty chart
