@@ -16,9 +16,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from rekodiq import crowding
+from rekodiq.charts.peers import ROW_PX
+from rekodiq.charts.timeline import ROW_LABEL_CHARS
 from rekodiq.data import DATA_DIR, load_dataset
 from rekodiq.filters import Filters
 from rekodiq.synth import write_scaled
+from rekodiq.text import plotly_safe
 from rekodiq.views import peers, timeline
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,9 +97,11 @@ def test_timeline_draws_at_most_the_limit_and_counts_the_rest(grown):
     assert f"{n_events - limit:,} more finance events are counted, not drawn (by year: " in view.note
     assert "Narrow the filters or the years" in view.note
     # Every category and financier keeps a row on the chart (the groups take turns).
+    # Row names beside the plot are cut to ROW_LABEL_CHARS (the hover names them in full).
     ticks = {ax: set(view.figure.layout[ax].ticktext) for ax in ("yaxis", "yaxis2")}
-    assert ticks["yaxis"] == set(view.table.loc[view.table["row"] == "milestone", "group"])
-    assert ticks["yaxis2"] == set(view.table.loc[view.table["row"] == "finance event", "group"])
+    for axis, row in (("yaxis", "milestone"), ("yaxis2", "finance event")):
+        groups = view.table.loc[view.table["row"] == row, "group"]
+        assert ticks[axis] == {plotly_safe(g, max_chars=ROW_LABEL_CHARS) for g in groups}
     # The drawn events are those in the opening years (2022-2028), the latest first.
     drawn_days = [d for tr in view.figure.data if tr.yaxis == "y2" and tr.mode == "markers" for d in tr.x]
     assert min(pd.to_datetime(drawn_days)) >= pd.Timestamp("2022-01-01")
@@ -119,7 +124,8 @@ def test_peer_charts_draw_at_most_the_limit_and_count_the_rest_per_lender_countr
     drawn = [x for tr in amounts.figure.data if tr.mode == "markers" and tr.x and tr.x[0] is not None for x in tr.x]
     assert len(drawn) == limit
     hosts = amounts.table["host_name"].unique()
-    assert all(f"<b>{h}</b>" in amounts.figure.layout.yaxis.ticktext for h in hosts)  # every host keeps a row
+    row_labels = {a.text for a in amounts.figure.layout.annotations if a.yref == "y"}  # labels stand above their rows
+    assert all(f"<b>{h}</b>" in row_labels for h in hosts)  # every host keeps a row
     top = amounts.table.groupby("host_name")["amount_usd"].max()
     assert max(drawn) == top.max() and sum(d in set(top) for d in drawn) >= len(hosts)  # each host's largest
     assert amounts.note.startswith(
@@ -130,7 +136,8 @@ def test_peer_charts_draw_at_most_the_limit_and_count_the_rest_per_lender_countr
     assert len(strip.table) > limit
     assert sum(len(tr.x) for tr in strip.figure.data if tr.mode == "markers" and tr.x[0] is not None) == limit
     assert f"{len(strip.table) - limit:,} more deals are counted, not drawn" in strip.note
-    assert strip.figure.layout.height < 170 + 40 * (limit + 20)  # rows drawn, not rows in the data
+    headers = strip.table["host_name"].nunique()
+    assert strip.figure.layout.height <= 450 + ROW_PX * 1.2 * (limit + headers + 2)  # rows drawn (and gaps), not rows in the data
 
 
 def test_peers_page_pages_the_ledger(grown, monkeypatch):
