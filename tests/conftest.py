@@ -6,6 +6,8 @@ AppTest); ``browser``, ``deploy`` and ``slow`` tests run only in the full suite.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,3 +36,20 @@ def mini_dataset(mini_data_dir: Path) -> Dataset:
     result = load_dataset(mini_data_dir)
     assert result.dataset is not None, "\n".join(map(str, result.report.failures))
     return result.dataset
+
+
+@contextmanager
+def _open_expander(label: str, key: str, **options) -> Iterator[bool]:
+    import streamlit as st
+
+    with st.expander(label, key=key, **options):
+        yield True
+
+
+@pytest.fixture(autouse=True)
+def open_menus(request, monkeypatch):
+    """AppTest cannot click an expander open, so page tests see every lazy expander open (their
+    content is what the tests check); tests marked ``closed_menus`` see them closed, as a visitor
+    does on arrival. Browser tests run the real app in its own process and click them open."""
+    if request.node.get_closest_marker("closed_menus") is None:
+        monkeypatch.setattr("rekodiq.ui.blocks.lazy_expander", _open_expander)

@@ -6,6 +6,8 @@ builders), never through Markdown; notes are plain ``st.text``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 
 import pandas as pd
@@ -86,6 +88,19 @@ def text_rows(readable: pd.DataFrame) -> None:
     st.text(rows_text(readable))
 
 
+@contextmanager
+def lazy_expander(label: str, key: str, **options) -> Iterator[bool]:
+    """An expander whose body is built only while it is open (yields True then).
+
+    Download menus, table views, share and API boxes are opened by few readers, yet built
+    closed they were most of each rerun's elements (about 110 on Funding) and of its server CPU
+    (issue 17). Opening one reruns the page (or the chart's fragment) once to fill it in.
+    """
+    box = st.expander(label, key=key, on_change="rerun", **options)
+    with box:
+        yield bool(box.open)
+
+
 def findable_table(table: pd.DataFrame, *, key: str | None = None, view: object = None) -> None:
     """A key table as plain text (findable with the browser's find), the full grid in an expander."""
     shown = shown_for(table, view)
@@ -127,12 +142,13 @@ def chart_block(
         ctx, chart.figure, key=key, table=chart.table, current=chart.freshness, readme_note=readme_note, summary=chart.summary
     )
     share_links(ctx, key)
-    with st.expander("Table view of this chart"):
-        shown = shown_for(chart.table, chart)
-        if shown.rows_text is not None:
-            st.text(shown.rows_text)
-            st.caption("All columns (sortable, with source links):")
-        dataframe(chart.table, shown=shown, pager=f"rows_{key}_page")
+    with lazy_expander("Table view of this chart", f"rows_{key}_open") as is_open:
+        if is_open:
+            shown = shown_for(chart.table, chart)
+            if shown.rows_text is not None:
+                st.text(shown.rows_text)
+                st.caption("All columns (sortable, with source links):")
+            dataframe(chart.table, shown=shown, pager=f"rows_{key}_page")
     use_this_data(ctx, key)
 
 
@@ -151,8 +167,10 @@ def chart_summary(chart: ChartView, key: str) -> None:
 
 def share_links(ctx: PageContext, key: str) -> None:
     """ "Copy link" and "Embed" for one chart: the permalink and an iframe snippet for /embed/<key> (st.code copies)."""
-    link = export.permalink(st.context.url, ctx.filters, _page_params())
-    with st.expander("Copy link or embed"):
+    with lazy_expander("Copy link or embed", f"share_{key}_open") as is_open:
+        if not is_open:
+            return
+        link = export.permalink(st.context.url, ctx.filters, _page_params())
         st.caption("Link to this view (the copy button is at the right of the box):")
         st.code(link, language=None, wrap_lines=True)
         embed = embed_url(link, key)
@@ -201,7 +219,9 @@ def use_this_data(ctx: PageContext, key: str) -> None:
     page = st.context.url or ""
     origin = page.split("/", 3)[:3] if "://" in page else []
     url = "/".join(origin) + path if origin else path
-    with st.expander("Use this data", icon=":material/api:"):
+    with lazy_expander("Use this data", f"api_{key}_open", icon=":material/api:") as is_open:
+        if not is_open:
+            return
         st.text("The same rows as CSV (add .json instead of .csv for JSON with the data version):")
         st.code(url, language=None)
         st.code(f'import pandas as pd; df = pd.read_csv("{url}")', language="python")
@@ -346,10 +366,12 @@ def downloads(
     not a popover: a popover's body sits at the end of the document, so its first file was 21
     Tab stops past the Download control; an expander's files are the next Tab stops.
     """
-    images = fig is not None and export.image_export_available()
-    files = _Files(ctx, fig, key, table, current, readme_note)
-    files.summary = summary
-    with st.expander("Download", icon=":material/download:", key=f"dl_{key}_menu", width=420):
+    with lazy_expander("Download", f"dl_{key}_menu", icon=":material/download:", width=420) as is_open:
+        if not is_open:
+            return
+        images = fig is not None and export.image_export_available()
+        files = _Files(ctx, fig, key, table, current, readme_note)
+        files.summary = summary
         st.caption("Files show the rows under the filters above; the bundle adds the sources and a permalink.")
         if fig is not None and not images:
             st.info("PNG and SVG need Chromium on the server, which is not available here; the other formats work.")
