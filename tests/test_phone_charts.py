@@ -35,8 +35,6 @@ MIN_PLOT_SHARE = 0.60
 # Anything else cut fails the test; remove an entry once its chart is fixed.
 KNOWN_CUT = {
     ("ownership", "phone"): "Stakes in force since 1993",  # change labels placed for a 650 px plot; holder labels in thin bars
-    ("timeline", "phone"): "How the target dates moved",  # the first target's label ("Jun 2025") at the plot's edge
-    ("timeline", "tablet"): "How the target dates moved",
     ("map", "phone"): "Reko Diq and the routes to the sea",  # place names at the map's frame (Sukkur, Gulf of Oman)
     ("map", "tablet"): "Reko Diq and the routes to the sea",
 }

@@ -123,7 +123,7 @@ def _slippage_axes(fig: go.Figure, b: dict) -> None:
         title="date the target was stated",
         type="date",
         range=[
-            b["x_lo"] - pd.Timedelta(days=max(45, int(x_pad * 0.28))),  # room for the first point's label (top left) on a phone
+            b["x_lo"] - pd.Timedelta(days=max(60, int(x_pad * 0.45))),  # room for the first point's label (top left) on a phone
             b["x_hi"] + pd.Timedelta(days=max(45, int(x_pad * 0.06))),
         ],
     )
