@@ -149,6 +149,8 @@ def _download(page, menu, label: str, tmp_path, timeout_ms: int):
         menu.locator("summary").click()
     body = menu.locator('[data-testid="stExpanderDetails"]')
     body.wait_for(state="visible", timeout=10000)
+    # The menu is filled in by the rerun its opening causes (lazy menus), so wait for the files.
+    body.locator('[data-testid="stDownloadButton"]').first.wait_for(state="visible", timeout=60000)
     button = body.locator('[data-testid="stDownloadButton"] button').filter(has_text=label).first
     if button.count() == 0:
         return None
