@@ -80,3 +80,12 @@ def test_the_style_is_constant_and_only_hides():
     assert set(re.findall(r"([a-z-]+)\s*:", re.sub(r"\[[^\]]*\]|:(?:not|has)\(", "", STYLE))) <= {"opacity", "animation"}
     for selector in HIDING_SELECTORS:
         assert selector in STYLE
+
+
+def test_no_rule_watches_the_main_areas_content():
+    """The main area waits for the sidebar beside it, a sibling test: a ``:has()`` reaching into the
+    page's content is re-evaluated on every DOM change below it, and a Plotly chart makes thousands."""
+    for argument in re.findall(r":has\(([^()]*(?:\([^()]*\))?[^()]*)\)", STYLE):
+        assert "stMain" not in argument or argument.strip() == '> [data-testid="stMain"]', argument
+        assert "*" not in argument, argument  # a universal matches every node Plotly adds
+    assert '[data-testid="stSidebarUserContent"] [data-testid="stElementContainer"]) ~ *' in STYLE

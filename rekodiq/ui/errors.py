@@ -10,6 +10,8 @@ from rekodiq.validation import ValidationReport
 
 def render_error_page(report: ValidationReport) -> None:
     """A readable page listing every data failure; no traceback, nothing modified."""
+    # The page shell shows the main area once a sidebar sits beside it (rekodiq/web/shell.py).
+    st.sidebar.caption("Data checks failed: the pages are hidden until the data is fixed.")
     st.title("The dashboard's data did not pass its checks")
     st.error(
         "The pages are not shown, so that no chart is drawn from data that broke a rule. The files were only read, not changed."

@@ -33,30 +33,37 @@ ROOT_MARKER = b'<div id="root">'
 # Chromium does not count the move of a box nobody can see, and Streamlit sets
 # ``visibility: visible`` on text and widget labels, which would show through ``visibility: hidden``.
 #
-# 1. The box of the main area (and header) while none of its element containers has content: the
-#    empty shell is laid out before the sidebar exists, and is first seen where it stays. No
-#    time-out: until content arrives there is nothing in it to show.
-WAIT_FOR_CONTENT = (
-    '[data-testid="stAppViewContainer"]:not(:has([data-testid="stMain"] [data-testid="stElementContainer"] > *))'
-    ' > :has(> [data-testid="stMain"])'
+# 1. The box of the main area (and header) until the sidebar beside it holds an element: the empty
+#    shell is laid out full width before the sidebar exists, and the sidebar then pushes it right;
+#    an element in the sidebar also means the page's wide layout (app.py's first call) has
+#    arrived, which moved a main area shown with the bare sidebar (0.03 on a cold start).
+#    A sibling test, not ``:has()`` over the main area's content: a ``:has()`` whose argument
+#    reaches into the page is re-evaluated on every DOM change below it, and Plotly makes
+#    thousands (it measured 0.6 s of extra style work per chart page load, and some on every
+#    hover). The error page puts a line in the sidebar so it has one too; the time-out below
+#    covers a page that never gets one.
+WAIT_FOR_SIDEBAR = (
+    '[data-testid="stAppViewContainer"] > :has(> [data-testid="stMain"])'
+    ':not([data-testid="stSidebar"]:has([data-testid="stSidebarUserContent"] [data-testid="stElementContainer"]) ~ *)'
 )
 # 2. Parts that are still loading, with a time-out (``rekodiq-reveal`` shows them after 5 s
 #    whatever happens, so a part that never finishes loading cannot hide the page):
+#    * the main area, as in 1;
 #    * the sidebar until its page navigation is there (the filters arrive first, and the
 #      navigation list pushed them down a moment later);
 #    * a row of columns while one of them holds a loading placeholder (in a row aligned to the
 #      centre every column moves when one grows);
 #    * everything after a loading placeholder in the same block, at every level.
-# The data error page has no sidebar and no lasting placeholder: it is drawn at once.
+# The data error page has no page navigation, so its one sidebar line shows after the time-out.
 WAIT_FOR_LOAD = (
+    WAIT_FOR_SIDEBAR,
     '[data-testid="stSidebar"]:not(:has([data-testid="stSidebarNav"]))',
     '[data-testid="stHorizontalBlock"]:has([data-testid="stSkeleton"])',
     '[data-testid="stVerticalBlock"] > :has([data-testid="stSkeleton"]) ~ *',
 )
-HIDING_SELECTORS = (WAIT_FOR_CONTENT, *WAIT_FOR_LOAD)
+HIDING_SELECTORS = WAIT_FOR_LOAD
 STYLE = (
     "@keyframes rekodiq-reveal { to { opacity: 1; } }\n"
-    f"{WAIT_FOR_CONTENT} {{ opacity: 0; }}\n"
     f"{', '.join(WAIT_FOR_LOAD)} {{ opacity: 0; animation: rekodiq-reveal 0s 5s forwards; }}\n"
 )
 STYLE_TAG = f"<style>{STYLE}</style>".encode()
