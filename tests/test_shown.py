@@ -68,7 +68,7 @@ def test_cached_views_come_with_what_the_page_shows(mini_data_dir):
     chart = cache.view(ctx, views.funding.capital_stack, Filters())
     assert isinstance(chart, ShownChart) and chart.shown.source is chart.table
     again = cache.view(ctx, views.funding.capital_stack, Filters())
-    assert again.table is not chart.table  # every call is a copy
+    assert again.table is chart.table and again.figure is not chart.figure  # shared, read-only; own figure
     table = cache.view(ctx, views.funding.ledger, Filters(), dt.date(2026, 11, 27))
     assert isinstance(table, ShownTable) and table.shown.source is table.table
 

@@ -144,7 +144,8 @@ def _screen_size(layout: go.Layout) -> tuple[float, dict]:
 def _legend_to_the_right(out: go.Figure) -> int:
     """Move a horizontal legend (usually under the plot) to the right; returns its entry count."""
     layout = out.layout
-    n_legend = sum(1 for trace in out.data if trace.showlegend is not False and getattr(trace, "name", None))
+    # A treemap has no legend entry (and no ``showlegend``): it counts as none.
+    n_legend = sum(1 for trace in out.data if getattr(trace, "showlegend", False) is not False and getattr(trace, "name", None))
     if layout.legend.orientation == "h":
         out.update_layout(
             legend={

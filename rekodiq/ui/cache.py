@@ -1,8 +1,12 @@
 """The app's caches, all in this module: the validated data, the filter options, and one cached call per view.
 
-Every cache is ``st.cache_data``: bounded, shared by all sessions, and each call returns a copy,
-so a session can never change what another one sees. Keys always name the data folder and
-its version, so edited data never hits old entries.
+Every cache is bounded and shared by all sessions, and a session can never change what another
+one sees: the data caches are ``st.cache_data`` (each call returns a copy); the view cache is
+``st.cache_resource`` holding read-only results (a figure is rebuilt from its stored spec, which
+Plotly copies; frames and grids are only read by the UI and the download builders, which copy
+before they change anything; any other result is deep-copied per call), because unpickling a copy
+of each view on every rerun was a third of a warm rerun's server CPU. Keys always name the data
+folder and its version, so edited data never hits old entries.
 
 One copy of the dataset per run at most: a page gets a :class:`PageContext` that names the
 data (folder, version, date) and loads the dataset copy only when a view actually has to be
@@ -11,6 +15,7 @@ computed (a cache miss). A run whose views are all cached never copies the datas
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
@@ -19,7 +24,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from rekodiq import freshness
@@ -27,6 +31,7 @@ from rekodiq.data import Dataset, LoadResult, data_dir, load_dataset
 from rekodiq.filters import FilterOptions, Filters, filter_options
 from rekodiq.freshness import Freshness
 from rekodiq.ui.shown import Shown, ShownChart, ShownTable, shown
+from rekodiq.ui.stored_figure import StoredFigure
 from rekodiq.validation import ValidationReport
 from rekodiq.views.base import ChartView, TableView, with_arrow_text, with_freshness
 from rekodiq.web import data as web_data
@@ -210,7 +215,7 @@ class _StoredChart:
     shown: Shown | None = None
 
 
-@st.cache_data(max_entries=MAX_VIEWS, ttl=3600, show_spinner=False)
+@st.cache_resource(max_entries=MAX_VIEWS, ttl=3600, show_spinner=False)
 def _view_result(key: str, _args: tuple, _options: tuple, _view, _ctx: PageContext):
     result = _view(_ctx.dataset, *_args, **dict(_options))
     if isinstance(result, (ChartView, TableView)):
@@ -246,15 +251,18 @@ def view(ctx: PageContext, view_fn, *args, **options):
     ``args`` and ``options`` are the filters and page options: small hashable values (Filters,
     strings, dates, tuples), never frames. A :class:`ChartView`'s figure is cached as a plain
     dict and rebuilt without re-validation, which takes about a millisecond where building it
-    again takes tens (the template copy alone). Every call returns a copy. Charts and tables
-    come with what the page shows of their table (``ui.shown``), computed once per entry.
+    again takes tens (the template copy alone). Charts and tables come with what the page shows
+    of their table (``ui.shown``), computed once per entry; their frames are shared by every
+    session and must only be read. Any other result is returned as a deep copy.
     """
     options_key = tuple(sorted(options.items()))
     key = _key(f"{view_fn.__module__}.{view_fn.__qualname__}", ctx.data_key, args, options_key)
     stored = _view_result(key, args, options_key, view_fn, ctx)
     if isinstance(stored, _StoredChart):
-        figure = go.Figure(stored.spec, _validate=False)
+        figure = StoredFigure(stored.spec)  # built from the spec only if more than the browser's dict is needed
         return ShownChart(
             figure, stored.table, stored.alt, stored.note, stored.freshness, stored.summary, stored.remedy, stored.shown
         )
-    return stored
+    if isinstance(stored, ShownTable):
+        return stored
+    return copy.deepcopy(stored)  # pick-lists and the like: small, and a page may change its copy

@@ -1,0 +1,78 @@
+"""The view cache hands the same objects to every session (st.cache_resource): nothing may change them.
+
+Every page is drawn twice (on the bundled data: the map needs its geometry) with every menu open (downloads, tables, share links built from the
+cached frames and figures); the cached results must pickle to the same bytes before and after.
+A page or download builder that changed a cached table or figure in place would change what
+every other session sees, and fails here.
+"""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from rekodiq import export
+from rekodiq.ui import cache
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ["overview", "map", "funding", "ownership", "timeline", "peers", "sources", "changes"]
+
+
+def _draw_every_page() -> None:
+    for page in PAGES:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception, page
+
+
+@pytest.mark.slow  # every page twice with every file built: about 40 s
+def test_pages_and_downloads_never_change_a_cached_view(monkeypatch):
+    handed_out: dict[str, object] = {}
+    as_computed: dict[str, bytes] = {}  # each result as the cache first handed it out
+    real = cache._view_result
+
+    def recording(key, *args):
+        result = real(key, *args)
+        handed_out[key] = result
+        as_computed.setdefault(key, pickle.dumps(result))
+        return result
+
+    monkeypatch.setattr(cache, "_view_result", recording)
+    # Build every download file as the page draws its button (a reader's click runs the same
+    # callable), except the images: they need Chromium and read the figure the HTML file reads.
+    built: list[str] = []
+    button = st.download_button
+
+    def build_now(label, data=None, *args, **kwargs):
+        if callable(data):
+            data = data()
+            built.append(label)
+        return button(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", build_now)
+    monkeypatch.setattr(export, "image_export_available", lambda: False)
+    _draw_every_page()
+    assert len(as_computed) >= 15 and len(built) >= 50  # charts and tables of eight pages, and their files
+    _draw_every_page()
+    changed = [key[:120] for key, result in handed_out.items() if pickle.dumps(result) != as_computed[key]]
+    assert changed == []
+
+
+def test_a_page_gets_its_own_figure_over_the_shared_spec(mini_data_dir):
+    import datetime as dt
+
+    from rekodiq import views
+    from rekodiq.filters import Filters
+    from rekodiq.ui.stored_figure import StoredFigure
+
+    ctx = cache.PageContext(str(mini_data_dir), "mini", dt.date(2026, 11, 27), Filters())
+    first = cache.view(ctx, views.funding.capital_stack, Filters())
+    second = cache.view(ctx, views.funding.capital_stack, Filters())
+    assert isinstance(first.figure, StoredFigure) and first.figure is not second.figure
+    first.figure.update_layout(title_text="changed by one session")
+    assert second.figure.layout.title.text != "changed by one session"
+    assert cache.view(ctx, views.funding.capital_stack, Filters()).figure.to_dict() == second.figure.to_dict()
