@@ -24,8 +24,14 @@ NOMINAL_PLOT_HEIGHT_PX = 540
 LABEL_FONT_PX = 12
 MINE_LABEL_FONT_PX = 13
 
-# Seas named on the site map, at fixed points in open water.
-SEA_LABELS = (("Arabian Sea", 64.6, 24.55), ("Gulf of Oman", 59.0, 25.1))
+# The narrowest the site map is drawn: its plot on a 390 px phone (338 px measured), where it
+# shows exactly the frame's longitudes. A label is as wide in pixels at every size, so in degrees
+# it is widest here: kept inside the frame at this width, it is inside at every width.
+NARROWEST_PLOT_WIDTH_PX = 330
+
+# Seas named on the site map, at fixed points in open water; the Gulf of Oman's far enough from
+# the frame's west edge (58 E) that its name fits there on a phone (at 59.0 E it was cut).
+SEA_LABELS = (("Arabian Sea", 64.6, 24.55), ("Gulf of Oman", 60.1, 24.8))
 
 # Candidate label positions in order of preference (right of the point first, as is usual
 # in cartography; centred above/below last, as they crowd the neighbours on both sides):
@@ -124,12 +130,15 @@ def place_labels(
     obstacles: Sequence[tuple] = (),
     font_px: Sequence[float] | None = None,
     width_scale: Sequence[float] | None = None,
+    frame_lon: tuple[float, float] | None = None,
 ) -> list[str]:
     """Choose a Plotly ``textposition`` per point so that labels overlap little.
 
     Greedy: points are taken in the given order (put the most important first); each label
     takes the candidate position with the least overlap with labels already placed, all
-    markers and ``obstacles`` (boxes in pixels as (x0, y0, x1, y1), y up).
+    markers and ``obstacles`` (boxes in pixels as (x0, y0, x1, y1), y up). With ``frame_lon``
+    (the map's west and east edges), a position whose label would run past an edge when the
+    frame is :data:`NARROWEST_PLOT_WIDTH_PX` wide is taken only if every position would.
 
     Returns
     -------
@@ -156,11 +165,40 @@ def place_labels(
             cost = rank * 0.5
             cost += sum(_overlap(box, other) for other in placed)
             cost += sum(_overlap(box, mk) for j, mk in enumerate(markers) if j != i) * 2
+            if frame_lon is not None:
+                cost += 1e6 * _past_frame(float(lon[i]), w, m / 2, sx, frame_lon)
+            cost += 3.0 * _nearer_other(box, i, xs, ys)
             if best is None or cost < best[0]:
                 best = (cost, pos, box)
         positions.append(best[1])
         placed.append(best[2])
     return positions
+
+
+def _nearer_other(box: tuple, i: int, xs: list[float], ys: list[float]) -> bool:
+    """Whether a label box's centre is clearly nearer another point than its own ``i``: read as
+    that point's name (Port Qasim's name under Karachi, once its right side ran off a phone)."""
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    own = math.hypot(xs[i] - cx, ys[i] - cy)
+    return any(math.hypot(x - cx, y - cy) < 0.8 * own for j, (x, y) in enumerate(zip(xs, ys, strict=True)) if j != i)
+
+
+def _past_frame(lon: float, w: float, half: float, sx: int, frame_lon: tuple[float, float]) -> float:
+    """Pixels by which a label ``w`` px wide on side ``sx`` of a point at ``lon`` runs past the
+    frame's west or east edge when the frame is :data:`NARROWEST_PLOT_WIDTH_PX` wide."""
+    per_degree = NARROWEST_PLOT_WIDTH_PX / (frame_lon[1] - frame_lon[0])
+    x = (lon - frame_lon[0]) * per_degree
+    x0, _, x1, _ = _label_box(x, 0.0, w, 0.0, half, sx, 0)
+    return max(0.0, -x0) + max(0.0, x1 - NARROWEST_PLOT_WIDTH_PX)
+
+
+def inside_frame_lon(lon: float, w: float, frame_lon: tuple[float, float], pad_px: float = 4.0) -> float:
+    """``lon`` moved just enough that a label ``w`` px wide centred on it stays ``pad_px`` inside
+    the frame's west and east edges at :data:`NARROWEST_PLOT_WIDTH_PX`."""
+    half = (w / 2 + pad_px) * (frame_lon[1] - frame_lon[0]) / NARROWEST_PLOT_WIDTH_PX
+    if frame_lon[1] - frame_lon[0] <= 2 * half:
+        return (frame_lon[0] + frame_lon[1]) / 2
+    return min(max(lon, frame_lon[0] + half), frame_lon[1] - half)
 
 
 # --------------------------------------------------------------------------------------
@@ -225,15 +263,20 @@ def fixed_labels(provinces: gpd.GeoDataFrame, countries: gpd.GeoDataFrame, frame
     labels, labelled_neighbours = _province_labels(provinces, frame, highlight)
     labels += _country_labels(provinces, countries, frame, labelled_neighbours)
     labels += [_fixed(lon, lat, f"<i>{text}</i>", 12, "#6A8CAF") for text, lon, lat in SEA_LABELS]
-    return labels
+    # Names near the west or east edge move inward so that a phone shows them whole.
+    west, _, east, _ = frame.bounds
+    return [label._replace(lon=round(inside_frame_lon(label.lon, _plain_px(label)[0], (west, east)), 3)) for label in labels]
+
+
+def _plain_px(label: FixedLabel) -> tuple[float, float]:
+    return text_px(label.text.replace("<i>", "").replace("</i>", ""), label.size)
 
 
 def fixed_label_boxes(labels: Sequence[FixedLabel], px_per_degree: float, ratio: float) -> list[tuple]:
     """Pixel boxes of the fixed labels (centred on their points): obstacles for place labels."""
     boxes = []
     for label in labels:
-        plain = label.text.replace("<i>", "").replace("</i>", "")
-        w, h = text_px(plain, label.size)
+        w, h = _plain_px(label)
         cx, cy = label.lon * px_per_degree, label.lat * px_per_degree * ratio
         boxes.append((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
     return boxes

@@ -104,7 +104,15 @@ def build_site_map(
     obstacles = fixed_label_boxes(labels, px_per_degree, ratio) + route_obstacles(fig, px_per_degree, ratio)
     _add_fixed_labels(fig, labels)
     if not places.empty:
-        add_places(fig, places, px_per_degree=px_per_degree, ratio=ratio, obstacles=obstacles, mine_card_lines=mine_card_lines)
+        add_places(
+            fig,
+            places,
+            px_per_degree=px_per_degree,
+            ratio=ratio,
+            obstacles=obstacles,
+            mine_card_lines=mine_card_lines,
+            frame_lon=SITE_FRAME_LON,
+        )
     _site_layout(fig, title)
     return fig
 
