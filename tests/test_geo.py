@@ -504,7 +504,7 @@ def test_site_map_names_stay_inside_the_frame_on_a_phone(provinces, countries):
     """Every place and sea/country/province name fits between the frame's west and east edges
     when the map is as narrow as on a 390 px phone (where "Sukkur" and "Gulf of Oman" were cut):
     a place near an edge takes its label on the inner side, a fixed name moves inward."""
-    from rekodiq.charts.maps.labels import NARROWEST_PLOT_WIDTH_PX, text_px
+    from rekodiq.charts.maps.labels import FRAME_SLACK_PX, NARROWEST_PLOT_WIDTH_PX, text_px
 
     west, east = maps.SITE_FRAME_LON
     edge_places = [
@@ -528,6 +528,7 @@ def test_site_map_names_stay_inside_the_frame_on_a_phone(provinces, countries):
             w_deg = text_px(text, size)[0] / per_degree
             gap = (half_marker + 1) / per_degree
             x0 = {"right": lon + gap, "left": lon - gap - w_deg}.get(pos.split()[-1], lon - w_deg / 2)
-            assert west <= x0 and x0 + w_deg <= east, (text, pos, lon)
+            slack = FRAME_SLACK_PX / per_degree  # the width estimate's own excess
+            assert west - slack <= x0 and x0 + w_deg <= east + slack, (text, pos, lon)
             seen.append(text)
     assert any("Sukkur" in t for t in seen) and any("Gulf of Oman" in t for t in seen) and any("West" in t for t in seen)

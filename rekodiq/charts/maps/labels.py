@@ -119,6 +119,14 @@ def route_obstacles(fig: go.Figure, px_per_degree: float, ratio: float) -> list[
     return boxes
 
 
+class Scale(NamedTuple):
+    """One drawing scale for label placement: pixels per degree of longitude and the fixed
+    boxes (pixels, (x0, y0, x1, y1), y up) that labels should keep off at that scale."""
+
+    px_per_degree: float
+    obstacles: Sequence[tuple] = ()
+
+
 def place_labels(
     lon: Sequence[float],
     lat: Sequence[float],
@@ -131,6 +139,7 @@ def place_labels(
     font_px: Sequence[float] | None = None,
     width_scale: Sequence[float] | None = None,
     frame_lon: tuple[float, float] | None = None,
+    narrow_obstacles: Sequence[tuple] | None = None,
 ) -> list[str]:
     """Choose a Plotly ``textposition`` per point so that labels overlap little.
 
@@ -138,41 +147,61 @@ def place_labels(
     takes the candidate position with the least overlap with labels already placed, all
     markers and ``obstacles`` (boxes in pixels as (x0, y0, x1, y1), y up). With ``frame_lon``
     (the map's west and east edges), a position whose label would run past an edge when the
-    frame is :data:`NARROWEST_PLOT_WIDTH_PX` wide is taken only if every position would.
+    frame is :data:`NARROWEST_PLOT_WIDTH_PX` wide is taken only if every position would, and
+    overlaps at that width count too (with ``narrow_obstacles``, the obstacles drawn at it):
+    labels are as many pixels wide there, so a phone crowds them most.
 
     Returns
     -------
     list of textposition strings, one per point.
     """
-    xs = [float(v) * px_per_degree for v in lon]
-    ys = [float(v) * px_per_degree * scaleratio for v in lat]
-    # Other markers count with a margin, so that a label does not sit closer to a
-    # neighbour's marker than to its own.
-    pad = 5.0
-    markers = [
-        (x - m / 2 - pad, y - m / 2 - pad, x + m / 2 + pad, y + m / 2 + pad) for x, y, m in zip(xs, ys, marker_px, strict=True)
-    ]
-    placed: list[tuple] = list(obstacles)
+    scales = [Scale(px_per_degree, obstacles)]
+    if frame_lon is not None:
+        scales.append(Scale(NARROWEST_PLOT_WIDTH_PX / (frame_lon[1] - frame_lon[0]), narrow_obstacles or ()))
+    layouts = [_Layout(scale, lon, lat, marker_px, scaleratio) for scale in scales]
     positions: list[str] = []
-    sizes = list(font_px) if font_px is not None else [LABEL_FONT_PX] * len(xs)
-    scales = list(width_scale) if width_scale is not None else [1.0] * len(xs)
-    for i, (x, y, text, m) in enumerate(zip(xs, ys, texts, marker_px, strict=True)):
+    sizes = list(font_px) if font_px is not None else [LABEL_FONT_PX] * len(lon)
+    widen = list(width_scale) if width_scale is not None else [1.0] * len(lon)
+    for i, (text, m) in enumerate(zip(texts, marker_px, strict=True)):
         w, h = text_px(text, sizes[i])
-        w *= scales[i]
+        w *= widen[i]
         best = None
         for rank, (pos, sx, sy) in enumerate(_LABEL_CANDIDATES):
-            box = _label_box(x, y, w, h, m / 2, sx, sy)
-            cost = rank * 0.5
-            cost += sum(_overlap(box, other) for other in placed)
-            cost += sum(_overlap(box, mk) for j, mk in enumerate(markers) if j != i) * 2
+            boxes = [layout.box(i, w, h, m / 2, sx, sy) for layout in layouts]
+            cost = rank * 0.5 + sum(layout.cost(i, box) for layout, box in zip(layouts, boxes, strict=True))
             if frame_lon is not None:
                 cost += 1e6 * _past_frame(float(lon[i]), w, m / 2, sx, frame_lon)
-            cost += 3.0 * _nearer_other(box, i, xs, ys)
+            cost += 3.0 * _nearer_other(boxes[0], i, layouts[0].xs, layouts[0].ys)
             if best is None or cost < best[0]:
-                best = (cost, pos, box)
+                best = (cost, pos, boxes)
         positions.append(best[1])
-        placed.append(best[2])
+        for layout, box in zip(layouts, best[2], strict=True):
+            layout.placed.append(box)
     return positions
+
+
+class _Layout:
+    """Points, their marker boxes and the label boxes placed so far at one :class:`Scale`."""
+
+    def __init__(self, scale: Scale, lon: Sequence[float], lat: Sequence[float], marker_px: Sequence[float], ratio: float):
+        self.xs = [float(v) * scale.px_per_degree for v in lon]
+        self.ys = [float(v) * scale.px_per_degree * ratio for v in lat]
+        # Other markers count with a margin, so that a label does not sit closer to a
+        # neighbour's marker than to its own.
+        pad = 5.0
+        self.markers = [
+            (x - m / 2 - pad, y - m / 2 - pad, x + m / 2 + pad, y + m / 2 + pad)
+            for x, y, m in zip(self.xs, self.ys, marker_px, strict=True)
+        ]
+        self.placed: list[tuple] = list(scale.obstacles)
+
+    def box(self, i: int, w: float, h: float, half: float, sx: int, sy: int) -> tuple:
+        return _label_box(self.xs[i], self.ys[i], w, h, half, sx, sy)
+
+    def cost(self, i: int, box: tuple) -> float:
+        """Overlap of a label box of point ``i`` with the placed boxes and (twice) other markers."""
+        placed = sum(_overlap(box, other) for other in self.placed)
+        return placed + 2 * sum(_overlap(box, mk) for j, mk in enumerate(self.markers) if j != i)
 
 
 def _nearer_other(box: tuple, i: int, xs: list[float], ys: list[float]) -> bool:
@@ -189,7 +218,13 @@ def _past_frame(lon: float, w: float, half: float, sx: int, frame_lon: tuple[flo
     per_degree = NARROWEST_PLOT_WIDTH_PX / (frame_lon[1] - frame_lon[0])
     x = (lon - frame_lon[0]) * per_degree
     x0, _, x1, _ = _label_box(x, 0.0, w, 0.0, half, sx, 0)
-    return max(0.0, -x0) + max(0.0, x1 - NARROWEST_PLOT_WIDTH_PX)
+    # ``w`` runs ~10 % over the drawn width ("Saindak mine": 93 px estimated, 81 px drawn), so a
+    # few pixels over the edge are still inside it (without this slack Saindak's label left its marker).
+    slack = FRAME_SLACK_PX
+    return max(0.0, -slack - x0) + max(0.0, x1 - NARROWEST_PLOT_WIDTH_PX - slack)
+
+
+FRAME_SLACK_PX = 6.0
 
 
 def inside_frame_lon(lon: float, w: float, frame_lon: tuple[float, float], pad_px: float = 4.0) -> float:
