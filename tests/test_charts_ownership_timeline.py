@@ -18,6 +18,7 @@ import pytest
 
 from rekodiq import milestones as ms_rules
 from rekodiq import ownership as own
+from rekodiq.charts import ownership_history as oh
 from rekodiq.charts.ownership import build_funded_shares, build_ownership_split, build_rumoured_stakes
 from rekodiq.charts.ownership_history import build_ownership_history, label_levels
 from rekodiq.charts.slippage import build_slippage
@@ -259,11 +260,63 @@ def test_history_figure_on_mini_data(data):
 def test_history_labels_never_overlap_on_a_level():
     lo, hi = TS("1990-01-01"), TS("2030-01-01")
     days = [TS("2004-06-01"), TS("2006-01-16"), TS("2006-04-01"), TS("2020-01-01")]
-    levels = label_levels(days, [30, 25, 30, 10], lo=lo, hi=hi)
+    levels = label_levels(days, [30, 25, 30, 10], lo=lo, hi=hi, plot_px=650)
     assert [lv for lv, _ in levels[:3]] == [0, 1, 2]  # three close labels stack
     assert levels[3][0] == 0  # a far one goes back to the bottom level
     # A label that would run off the right edge is anchored right.
     assert label_levels([TS("2029-06-01")], [40], lo=lo, hi=hi) == [(0, "right")]
+    # A two-line label takes two rows: the next label over the same dates starts above both.
+    assert [lv for lv, _ in label_levels(days[:2], [20, 20], lines=[2, 1], lo=lo, hi=hi)] == [0, 2]
+
+
+def test_history_change_labels_fit_a_phone_and_keep_their_rows(data):
+    """Placed for the narrowest chart (a 390 px phone), every change label stays inside the chart
+    there, and no two labels' boxes share a row; the figure is tall enough for the rows used."""
+    periods = own.ownership_periods(data.ownership, data.entities, TODAY)
+    context = pd.DataFrame(
+        {"date": [TS("2013-01-07")], "label": ["2013: Supreme Court voids the 1993 agreement"], "detail": ["x"]}
+    )
+    fig = build_ownership_history(periods, own.ownership_changes(periods), context)
+    x_lo, x_hi = (TS(v) for v in fig.layout.xaxis.range)
+    per_day = oh.NARROW_PLOT_PX / (x_hi - x_lo).days
+    boxes = []
+    for a in fig.layout.annotations:
+        lines = a.text.split("<br>")
+        assert all(len(line) <= oh.CHANGE_LINE_CHARS for line in lines), a.text
+        width, at = max(map(len, lines)) * oh.CHANGE_CHAR_PX, (TS(a.x) - x_lo).days * per_day
+        left = at if a.xanchor == "left" else at - width
+        assert left >= -oh.NARROW_LEFT_PX and left + width <= oh.NARROW_PLOT_PX + oh.NARROW_RIGHT_PX, a.text
+        level = round((-a.ay - 10) / oh.LEVEL_PX)
+        boxes.append((set(range(level, level + len(lines))), left, left + width))
+    for i, (rows, left, right) in enumerate(boxes):
+        for rows2, left2, right2 in boxes[i + 1 :]:
+            assert not (rows & rows2) or right < left2 or right2 < left, (rows, left, right, rows2, left2, right2)
+    top_row = max(max(rows) for rows, _, _ in boxes)
+    assert fig.layout.margin.t >= 100 + oh.LEVEL_PX * (top_row + 1)
+
+
+def test_history_bar_labels_are_left_to_the_browser_and_avoid_context_lines(data):
+    """Holder labels are bar text that Plotly hides where it does not fit at full size (a phone's
+    narrow bars), and a period crossed by a context line is drawn in two pieces with the label in
+    the longer one, so the line never runs through it."""
+    periods = own.ownership_periods(data.ownership, data.entities, TODAY)
+    context = pd.DataFrame({"date": [TS("2013-01-07")], "label": ["2013: ruling"], "detail": ["x"]})
+    fig = build_ownership_history(periods, own.ownership_changes(periods), context)
+    assert fig.layout.uniformtext.mode == "hide" and fig.layout.uniformtext.minsize == oh.BAR_TEXT_PX
+    barrick = next(t for t in fig.data if t.name == "Barrick")
+    assert barrick.textposition == "inside" and barrick.textangle == 0
+    pieces = [(TS(x), w, text) for x, w, text in zip(barrick.x, barrick.width, barrick.text, strict=True)]
+    crossed = [p for p in pieces if TS("2006-01-01") < p[0] < TS("2022-12-01")]  # Barrick's first period
+    assert len(crossed) == 2 and [bool(t) for _, _, t in crossed].count(True) == 1
+    labelled = next(p for p in crossed if p[2])
+    half = pd.Timedelta(milliseconds=labelled[1] / 2)
+    assert labelled[0] - half >= TS("2013-01-07")  # the label's piece starts at the line
+    assert labelled[2] == "<b>Barrick</b><br>37.5 %"
+    assert oh.bar_label("GHPL", 25 / 3) == "<b>GHPL</b> 8.33 %"  # a thin stake on one line
+    # A hover card still names the whole period on both pieces.
+    assert {tuple(c[3:]) for c, p in zip(barrick.customdata, pieces, strict=True) if p in crossed} == {
+        ("2006-04-01", "2022-12-15")
+    }
 
 
 # --------------------------------------------------------------------------------------

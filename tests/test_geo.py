@@ -498,3 +498,37 @@ def test_site_map_from_real_data_files(provinces, countries):
     for _, p in places.iterrows():
         assert geo.MAP_REGION[0] <= float(p["lon"]) <= geo.MAP_REGION[2]
         assert geo.MAP_REGION[1] <= float(p["lat"]) <= geo.MAP_REGION[3]
+
+
+def test_site_map_names_stay_inside_the_frame_on_a_phone(provinces, countries):
+    """Every place and sea/country/province name fits between the frame's west and east edges
+    when the map is as narrow as on a 390 px phone (where "Sukkur" and "Gulf of Oman" were cut):
+    a place near an edge takes its label on the inner side, a fixed name moves inward."""
+    from rekodiq.charts.maps.labels import FRAME_SLACK_PX, NARROWEST_PLOT_WIDTH_PX, text_px
+
+    west, east = maps.SITE_FRAME_LON
+    edge_places = [
+        ("sukkur", "Sukkur (Rohri junction)", "city", 27.71, 68.85, "exact", "S006", ""),
+        ("west-cape", "West Cape", "town", 26.5, 58.3, "exact", "S006", ""),
+    ]
+    fig = maps.build_site_map(provinces, countries, _places(edge_places), _routes(), _route_points())
+    per_degree = NARROWEST_PLOT_WIDTH_PX / (east - west)
+    seen = []
+    for trace in fig.data:
+        if not trace.text or "text" not in (trace.mode or ""):
+            continue
+        sizes = trace.textfont.size if isinstance(trace.textfont.size, tuple) else [trace.textfont.size] * len(trace.x)
+        positions = (
+            trace.textposition
+            if isinstance(trace.textposition, tuple)
+            else [trace.textposition or "middle center"] * len(trace.x)
+        )
+        half_marker = (trace.marker.size or 0) / 2 if "markers" in trace.mode else 0
+        for lon, text, size, pos in zip(trace.x, trace.text, sizes, positions, strict=True):
+            w_deg = text_px(text, size)[0] / per_degree
+            gap = (half_marker + 1) / per_degree
+            x0 = {"right": lon + gap, "left": lon - gap - w_deg}.get(pos.split()[-1], lon - w_deg / 2)
+            slack = FRAME_SLACK_PX / per_degree  # the width estimate's own excess
+            assert west - slack <= x0 and x0 + w_deg <= east + slack, (text, pos, lon)
+            seen.append(text)
+    assert any("Sukkur" in t for t in seen) and any("Gulf of Oman" in t for t in seen) and any("West" in t for t in seen)

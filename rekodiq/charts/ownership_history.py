@@ -58,33 +58,63 @@ def holder_colors(periods: pd.DataFrame, order: list[str]) -> dict[str, str]:
     return colors
 
 
+# The narrowest chart the labels are placed for: Streamlit's main column on a 390 px phone is
+# 358 px wide, of which the y tick labels ("100 %") take about 45 px. Labels placed so that they
+# fit there fit at every wider size too: their widths stay the same while the dates move apart.
+NARROW_PLOT_PX = 290.0
+NARROW_LEFT_PX = 40.0  # room left of the plot a change label may run into
+NARROW_RIGHT_PX = 12.0  # ... and right of it
+CHANGE_CHAR_PX = 6.5  # an 11 px change label's average character width (DejaVu Sans, measured 6.1)
+CHANGE_LINE_CHARS = 26  # longer change labels go on two lines
+
+
 def label_levels(
     days: list[pd.Timestamp],
     chars: list[int],
     *,
     lo: pd.Timestamp,
     hi: pd.Timestamp,
-    plot_px: float = 650.0,
-    char_px: float = 7.0,
+    lines: list[int] | None = None,
+    plot_px: float = NARROW_PLOT_PX,
+    left_px: float = NARROW_LEFT_PX,
+    right_px: float = NARROW_RIGHT_PX,
+    char_px: float = CHANGE_CHAR_PX,
 ) -> list[tuple[int, str]]:
-    """``(level, xanchor)`` for labels anchored at ``days`` so that no two labels on a level overlap.
+    """``(level, xanchor)`` for labels anchored at ``days`` so that no two labels share a row.
 
-    A label runs right from its day for about ``chars * char_px`` pixels of a plot ``plot_px``
-    wide spanning ``lo``..``hi``, or left (``xanchor="right"``) when it would run off the plot;
-    it goes to the lowest level that is free. ``plot_px`` is a conservative guess of the width.
+    A label ``chars`` characters wide (its longest line) and ``lines`` lines tall (1 each by
+    default) takes ``lines`` rows from its level up. It runs right from its day for about
+    ``chars * char_px`` pixels of a plot ``plot_px`` wide spanning ``lo``..``hi``, or left
+    (``xanchor="right"``) when it would run more than ``right_px`` past the plot's right edge
+    (or runs less far past the chart's edges that way, ``left_px`` being the room left of the
+    plot). It goes to the lowest level whose rows are free. The defaults describe the narrowest
+    chart (a phone); on a wider plot the same levels and anchors never overlap nor leave the chart.
     """
     px_per_day = plot_px / max((hi - lo).days, 1)
-    ends: list[float] = []
+    rows: list[list[tuple[float, float]]] = []
     out = []
-    for day, n in zip(days, chars, strict=True):
+    for day, n, tall in zip(days, chars, lines or [1] * len(days), strict=True):
         at, width = (day - lo).days * px_per_day, n * char_px
-        left, anchor = (at, "left") if at + width <= plot_px else (at - width, "right")
-        level = next((i for i, end in enumerate(ends) if left > end + 8), len(ends))
-        if level == len(ends):
-            ends.append(0.0)
-        ends[level] = left + width
+        over_right, over_left = at + width - (plot_px + right_px), -left_px - (at - width)
+        left, anchor = (at, "left") if over_right <= 0 or over_right <= over_left else (at - width, "right")
+        level = 0
+        while any(left <= end + 8 and start <= left + width + 8 for row in rows[level : level + tall] for start, end in row):
+            level += 1
+        rows.extend([] for _ in range(level + tall - len(rows)))
+        for row in rows[level : level + tall]:
+            row.append((left, left + width))
         out.append((level, anchor))
     return out
+
+
+def change_label_lines(text: str) -> list[str]:
+    """A change label as one line, or two when longer than ``CHANGE_LINE_CHARS`` (after "; " if it can)."""
+    if len(text) <= CHANGE_LINE_CHARS:
+        return [text]
+    head, sep, tail = text.partition("; ")
+    if sep and len(head) < CHANGE_LINE_CHARS and len(tail) <= CHANGE_LINE_CHARS:
+        return [head + ";", tail]
+    return textwrap.wrap(text, CHANGE_LINE_CHARS - 2)
 
 
 def build_ownership_history(
@@ -108,65 +138,77 @@ def build_ownership_history(
     fig = base_figure(
         title, "Percent of the project; bar width = how long the split lasted; hover for vehicle and basis", height=600
     )
-    avoid = [] if context is None else [pd.Timestamp(d) for d in context["date"]]
-    _history_bars(fig, periods, avoid)
-    n_levels = _change_marks(fig, _marks(changes, context), lo - pd.Timedelta(days=120), hi + pd.Timedelta(days=120))
+    cuts = [] if context is None else [pd.Timestamp(d) for d in context["date"]]
+    _history_bars(fig, periods, cuts)
+    n_rows = _change_marks(fig, _marks(changes, context), lo - pd.Timedelta(days=120), hi + pd.Timedelta(days=120))
     fig.update_layout(
         barmode="stack",
         bargap=0,
+        # A holder's label shows only where it fits its bar at full size, decided in the browser
+        # at the width the chart is drawn: on a phone the narrow bars keep theirs in the hover card.
+        uniformtext={"mode": "hide", "minsize": BAR_TEXT_PX},
         legend={"traceorder": "reversed", "title": {"text": "Holder"}, **LEGEND_BELOW},
-        margin={"t": 100 + LEVEL_PX * n_levels},
-        height=560 + LEVEL_PX * n_levels,
+        margin={"t": 100 + LEVEL_PX * n_rows},
+        height=560 + LEVEL_PX * n_rows,
         title={"y": 0.99, "yref": "container", "yanchor": "top"},
     )
-    fig.update_yaxes(title="percent of the project", range=[0, 100], ticksuffix=" %", dtick=25)
+    # No axis title: the subtitle says "Percent of the project", and on a phone the title's
+    # 25 px were the plot's.
+    fig.update_yaxes(range=[0, 100], ticksuffix=" %", dtick=25)
     fig.update_xaxes(type="date", range=[lo - pd.Timedelta(days=120), hi + pd.Timedelta(days=120)])
     return fig
 
 
-LEVEL_PX = 24  # pixels between label levels above the history chart
+LEVEL_PX = 20  # pixels per row of change labels above the history chart (a two-line label takes two)
+BAR_TEXT_PX = 12  # holder labels inside the bars
 
 
-def _label_x(s0: pd.Timestamp, e0: pd.Timestamp, avoid: list[pd.Timestamp], span: int) -> pd.Timestamp:
-    """The middle of a bar, or of its longer side when a context line runs close to the middle."""
-    x = s0 + (e0 - s0) / 2
-    near = [d for d in avoid if s0 < d < e0 and abs((x - d).days) < span * 0.08]
-    if near:
-        d = near[0]
-        x = d + (e0 - d) / 2 if (e0 - d) >= (d - s0) else s0 + (d - s0) / 2
-    return x
+def bar_pieces(s0: pd.Timestamp, e0: pd.Timestamp, cuts: list[pd.Timestamp]) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """The period ``s0``..``e0`` split at the ``cuts`` inside it (a context line such as the 2013
+    ruling), so that a label centred in the longest piece never sits under that line."""
+    inner = sorted({c for c in cuts if s0 < c < e0})
+    edges = [s0, *inner, e0]
+    return list(zip(edges[:-1], edges[1:], strict=True))
 
 
-def _history_bars(fig: go.Figure, periods: pd.DataFrame, avoid: list[pd.Timestamp]) -> None:
-    """One bar trace per holder (each period a bar as wide as the period), then their labels."""
+def bar_label(name: str, pct: float) -> str:
+    """A holder's label in its bar (``name`` escaped): two lines, or one for a thin stake (below
+    ``THIN_PCT`` two lines do not fit its height; one line fits wherever the bar is wide enough)."""
+    return f"<b>{name}</b>{' ' if pct < THIN_PCT else '<br>'}{pct_text(pct)}"
+
+
+THIN_PCT = 15
+
+
+def _history_bars(fig: go.Figure, periods: pd.DataFrame, cuts: list[pd.Timestamp]) -> None:
+    """One bar trace per holder: each period a bar as wide as the period (in pieces where a
+    context line crosses it), labelled in its longest piece with the holder and stake."""
     order = holder_order(periods)
     colors = holder_colors(periods, order)
-    span = max((periods["end"].max() - periods["start"].min()).days, 1)
-    base = {start: 0.0 for start in periods["start"].unique()}
-    labels: dict[str, list] = {"x": [], "y": [], "text": [], "color": []}
     for i, holder in enumerate(order):
         rows = periods[periods["holder"] == holder]
-        starts, ends = rows["start"], rows["end"]
         name = plotly_safe(holder)
-        for s0, e0, p in zip(starts, ends, rows["stake_pct"], strict=True):
-            if (e0 - s0).days > span * 0.09 and p >= 7:
-                for k, v in zip(
-                    labels,
-                    (
-                        _label_x(s0, e0, avoid, span),
-                        base[s0] + p / 2,
-                        f"<b>{name}</b><br>{pct_text(p)}",
-                        text_color_on(colors[holder]),
-                    ),
-                    strict=True,
-                ):
-                    labels[k].append(v)
-            base[s0] += p
+        bars: dict[str, list] = {"x": [], "y": [], "width": [], "text": [], "customdata": []}
+        for s0, e0, p, vehicle, basis in zip(
+            rows["start"], rows["end"], rows["stake_pct"], rows["vehicle"], rows["basis"], strict=True
+        ):
+            pieces = bar_pieces(s0, e0, cuts)
+            longest = max(pieces, key=lambda piece: piece[1] - piece[0])
+            for a, b in pieces:
+                bars["x"].append(a + (b - a) / 2)
+                bars["y"].append(p)
+                bars["width"].append((b - a).total_seconds() * 1000)
+                bars["text"].append(bar_label(name, p) if (a, b) == longest else "")
+                bars["customdata"].append(
+                    [name, plotly_safe(vehicle), plotly_safe(basis), s0.date().isoformat(), e0.date().isoformat()]
+                )
         fig.add_bar(
             name=name,
-            x=(starts + (ends - starts) / 2).tolist(),
-            y=rows["stake_pct"].tolist(),
-            width=[(e - s).total_seconds() * 1000 for s, e in zip(starts, ends, strict=True)],
+            **bars,
+            textposition="inside",
+            insidetextanchor="middle",
+            textangle=0,
+            textfont={"size": BAR_TEXT_PX, "color": text_color_on(colors[holder])},
             marker={
                 "color": colors[holder],
                 "line": {"color": "white", "width": 1},
@@ -178,40 +220,35 @@ def _history_bars(fig: go.Figure, periods: pd.DataFrame, avoid: list[pd.Timestam
                     "fillmode": "overlay",
                 },
             },
-            customdata=[
-                [name, plotly_safe(v), plotly_safe(b), s.date().isoformat(), e.date().isoformat()]
-                for v, b, s, e in zip(rows["vehicle"], rows["basis"], starts, ends, strict=True)
-            ],
             hovertemplate="<b>%{customdata[0]}</b>: %{y:.2f} %<br>via %{customdata[1]} · %{customdata[2]}"
             "<br>%{customdata[3]} to %{customdata[4]}<extra></extra>",
-        )
-    if labels["x"]:
-        fig.add_scatter(
-            x=labels["x"],
-            y=labels["y"],
-            text=labels["text"],
-            mode="text",
-            showlegend=False,
-            hoverinfo="skip",
-            textfont={"size": 12, "color": labels["color"]},
-            name="labels",
         )
 
 
 def _marks(changes: pd.DataFrame | None, context: pd.DataFrame | None) -> list[tuple]:
-    """(date, label html, hover html, is_context) per marked date, in date order."""
+    """(date, label lines as plain text, hover html, is_context) per marked date, in date order."""
     marks = []
-    if changes is not None:
-        marks += [(r.date, plotly_safe(r.label), wrap_text(r.detail, 60), False) for r in changes.itertuples(index=False)]
-    if context is not None:
-        marks += [(r.date, plotly_safe(r.label), wrap_text(r.detail, 60), True) for r in context.itertuples(index=False)]
+    for frame, is_context in ((changes, False), (context, True)):
+        if frame is not None:
+            marks += [
+                (r.date, change_label_lines("" if r.label != r.label else str(r.label)), wrap_text(r.detail, 60), is_context)
+                for r in frame.itertuples(index=False)
+            ]
     return sorted(marks, key=lambda m: m[0])
 
 
 def _change_marks(fig: go.Figure, marks: list[tuple], x_lo: pd.Timestamp, x_hi: pd.Timestamp) -> int:
-    """Dotted lines at the marked dates with labels stacked above the plot; returns the number of levels."""
-    levels = label_levels([m[0] for m in marks], [len(m[1]) for m in marks], lo=x_lo, hi=x_hi)
-    for (day, text, hover, is_context), (level, anchor) in zip(marks, levels, strict=True):
+    """Dotted lines at the marked dates with labels in rows above the plot; returns the number of rows used."""
+    levels = label_levels(
+        [m[0] for m in marks],
+        [max(map(len, m[1]), default=0) for m in marks],
+        lines=[len(m[1]) for m in marks],
+        lo=x_lo,
+        hi=x_hi,
+    )
+    # Drawn from the top row down: an arrow up to a high label passes behind the labels below it.
+    placed = sorted(zip(marks, levels, strict=True), key=lambda pair: -pair[1][0])
+    for (day, lines, hover, is_context), (level, anchor) in placed:
         color = "#D55E00" if is_context else "#444444"
         fig.add_shape(
             type="line",
@@ -228,7 +265,7 @@ def _change_marks(fig: go.Figure, marks: list[tuple], x_lo: pd.Timestamp, x_hi: 
             y=1,
             xref="x",
             yref="paper",
-            text=text,
+            text="<br>".join(plotly_safe(line) for line in lines),
             hovertext=hover,
             showarrow=True,
             arrowhead=0,
@@ -238,8 +275,8 @@ def _change_marks(fig: go.Figure, marks: list[tuple], x_lo: pd.Timestamp, x_hi: 
             ay=-(10 + LEVEL_PX * level),
             xanchor=anchor,
             yanchor="bottom",
-            align="left",
+            align=anchor,
             font={"size": 11, "color": "#8A3A00" if is_context else "#222222"},
             bgcolor="rgba(255,255,255,0.95)",
         )
-    return max(level for level, _ in levels) + 1 if levels else 0
+    return max((level + len(m[1]) for m, (level, _) in zip(marks, levels, strict=True)), default=0)

@@ -13,11 +13,13 @@ from rekodiq.format import usd_m
 from rekodiq.views.base import ChartView, TableView
 from rekodiq.vocabulary import DEBT_INSTRUMENTS, GUARANTEE, INSTRUMENT_VIEWS, KPI_DEBT_TARGET, KPI_REQUIREMENT
 
+# One word each: the four options fit side by side on a 390 px phone (the longer "Loans, cover,
+# guarantees" / "Contracts, infrastructure" ran off it); the note under the choice spells them out.
 VIEW_LABELS = {
-    "lending": "Loans, cover, guarantees",
+    "lending": "Lending",
     "equity": "Equity",
-    "contracts": "Contracts, infrastructure",
-    "all": "Everything",
+    "contracts": "Contracts",
+    "all": "All",
 }
 TITLES = {
     "lending": "Lending by financier",

@@ -24,8 +24,14 @@ NOMINAL_PLOT_HEIGHT_PX = 540
 LABEL_FONT_PX = 12
 MINE_LABEL_FONT_PX = 13
 
-# Seas named on the site map, at fixed points in open water.
-SEA_LABELS = (("Arabian Sea", 64.6, 24.55), ("Gulf of Oman", 59.0, 25.1))
+# The narrowest the site map is drawn: its plot on a 390 px phone (338 px measured), where it
+# shows exactly the frame's longitudes. A label is as wide in pixels at every size, so in degrees
+# it is widest here: kept inside the frame at this width, it is inside at every width.
+NARROWEST_PLOT_WIDTH_PX = 330
+
+# Seas named on the site map, at fixed points in open water; the Gulf of Oman's far enough from
+# the frame's west edge (58 E) that its name fits there on a phone (at 59.0 E it was cut).
+SEA_LABELS = (("Arabian Sea", 64.6, 24.55), ("Gulf of Oman", 60.1, 24.8))
 
 # Candidate label positions in order of preference (right of the point first, as is usual
 # in cartography; centred above/below last, as they crowd the neighbours on both sides):
@@ -113,6 +119,14 @@ def route_obstacles(fig: go.Figure, px_per_degree: float, ratio: float) -> list[
     return boxes
 
 
+class Scale(NamedTuple):
+    """One drawing scale for label placement: pixels per degree of longitude and the fixed
+    boxes (pixels, (x0, y0, x1, y1), y up) that labels should keep off at that scale."""
+
+    px_per_degree: float
+    obstacles: Sequence[tuple] = ()
+
+
 def place_labels(
     lon: Sequence[float],
     lat: Sequence[float],
@@ -124,43 +138,102 @@ def place_labels(
     obstacles: Sequence[tuple] = (),
     font_px: Sequence[float] | None = None,
     width_scale: Sequence[float] | None = None,
+    frame_lon: tuple[float, float] | None = None,
+    narrow_obstacles: Sequence[tuple] | None = None,
 ) -> list[str]:
     """Choose a Plotly ``textposition`` per point so that labels overlap little.
 
     Greedy: points are taken in the given order (put the most important first); each label
     takes the candidate position with the least overlap with labels already placed, all
-    markers and ``obstacles`` (boxes in pixels as (x0, y0, x1, y1), y up).
+    markers and ``obstacles`` (boxes in pixels as (x0, y0, x1, y1), y up). With ``frame_lon``
+    (the map's west and east edges), a position whose label would run past an edge when the
+    frame is :data:`NARROWEST_PLOT_WIDTH_PX` wide is taken only if every position would, and
+    overlaps at that width count too (with ``narrow_obstacles``, the obstacles drawn at it):
+    labels are as many pixels wide there, so a phone crowds them most.
 
     Returns
     -------
     list of textposition strings, one per point.
     """
-    xs = [float(v) * px_per_degree for v in lon]
-    ys = [float(v) * px_per_degree * scaleratio for v in lat]
-    # Other markers count with a margin, so that a label does not sit closer to a
-    # neighbour's marker than to its own.
-    pad = 5.0
-    markers = [
-        (x - m / 2 - pad, y - m / 2 - pad, x + m / 2 + pad, y + m / 2 + pad) for x, y, m in zip(xs, ys, marker_px, strict=True)
-    ]
-    placed: list[tuple] = list(obstacles)
+    scales = [Scale(px_per_degree, obstacles)]
+    if frame_lon is not None:
+        scales.append(Scale(NARROWEST_PLOT_WIDTH_PX / (frame_lon[1] - frame_lon[0]), narrow_obstacles or ()))
+    layouts = [_Layout(scale, lon, lat, marker_px, scaleratio) for scale in scales]
     positions: list[str] = []
-    sizes = list(font_px) if font_px is not None else [LABEL_FONT_PX] * len(xs)
-    scales = list(width_scale) if width_scale is not None else [1.0] * len(xs)
-    for i, (x, y, text, m) in enumerate(zip(xs, ys, texts, marker_px, strict=True)):
+    sizes = list(font_px) if font_px is not None else [LABEL_FONT_PX] * len(lon)
+    widen = list(width_scale) if width_scale is not None else [1.0] * len(lon)
+    for i, (text, m) in enumerate(zip(texts, marker_px, strict=True)):
         w, h = text_px(text, sizes[i])
-        w *= scales[i]
+        w *= widen[i]
         best = None
         for rank, (pos, sx, sy) in enumerate(_LABEL_CANDIDATES):
-            box = _label_box(x, y, w, h, m / 2, sx, sy)
-            cost = rank * 0.5
-            cost += sum(_overlap(box, other) for other in placed)
-            cost += sum(_overlap(box, mk) for j, mk in enumerate(markers) if j != i) * 2
+            boxes = [layout.box(i, w, h, m / 2, sx, sy) for layout in layouts]
+            cost = rank * 0.5 + sum(layout.cost(i, box) for layout, box in zip(layouts, boxes, strict=True))
+            if frame_lon is not None:
+                cost += 1e6 * _past_frame(float(lon[i]), w, m / 2, sx, frame_lon)
+            cost += 3.0 * _nearer_other(boxes[0], i, layouts[0].xs, layouts[0].ys)
             if best is None or cost < best[0]:
-                best = (cost, pos, box)
+                best = (cost, pos, boxes)
         positions.append(best[1])
-        placed.append(best[2])
+        for layout, box in zip(layouts, best[2], strict=True):
+            layout.placed.append(box)
     return positions
+
+
+class _Layout:
+    """Points, their marker boxes and the label boxes placed so far at one :class:`Scale`."""
+
+    def __init__(self, scale: Scale, lon: Sequence[float], lat: Sequence[float], marker_px: Sequence[float], ratio: float):
+        self.xs = [float(v) * scale.px_per_degree for v in lon]
+        self.ys = [float(v) * scale.px_per_degree * ratio for v in lat]
+        # Other markers count with a margin, so that a label does not sit closer to a
+        # neighbour's marker than to its own.
+        pad = 5.0
+        self.markers = [
+            (x - m / 2 - pad, y - m / 2 - pad, x + m / 2 + pad, y + m / 2 + pad)
+            for x, y, m in zip(self.xs, self.ys, marker_px, strict=True)
+        ]
+        self.placed: list[tuple] = list(scale.obstacles)
+
+    def box(self, i: int, w: float, h: float, half: float, sx: int, sy: int) -> tuple:
+        return _label_box(self.xs[i], self.ys[i], w, h, half, sx, sy)
+
+    def cost(self, i: int, box: tuple) -> float:
+        """Overlap of a label box of point ``i`` with the placed boxes and (twice) other markers."""
+        placed = sum(_overlap(box, other) for other in self.placed)
+        return placed + 2 * sum(_overlap(box, mk) for j, mk in enumerate(self.markers) if j != i)
+
+
+def _nearer_other(box: tuple, i: int, xs: list[float], ys: list[float]) -> bool:
+    """Whether a label box's centre is clearly nearer another point than its own ``i``: read as
+    that point's name (Port Qasim's name under Karachi, once its right side ran off a phone)."""
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    own = math.hypot(xs[i] - cx, ys[i] - cy)
+    return any(math.hypot(x - cx, y - cy) < 0.8 * own for j, (x, y) in enumerate(zip(xs, ys, strict=True)) if j != i)
+
+
+def _past_frame(lon: float, w: float, half: float, sx: int, frame_lon: tuple[float, float]) -> float:
+    """Pixels by which a label ``w`` px wide on side ``sx`` of a point at ``lon`` runs past the
+    frame's west or east edge when the frame is :data:`NARROWEST_PLOT_WIDTH_PX` wide."""
+    per_degree = NARROWEST_PLOT_WIDTH_PX / (frame_lon[1] - frame_lon[0])
+    x = (lon - frame_lon[0]) * per_degree
+    x0, _, x1, _ = _label_box(x, 0.0, w, 0.0, half, sx, 0)
+    # ``w`` runs ~10 % over the drawn width ("Saindak mine": 93 px estimated, 81 px drawn), so a
+    # few pixels over the edge are still inside it (without this slack Saindak's label left its marker).
+    slack = FRAME_SLACK_PX
+    return max(0.0, -slack - x0) + max(0.0, x1 - NARROWEST_PLOT_WIDTH_PX - slack)
+
+
+FRAME_SLACK_PX = 6.0
+
+
+def inside_frame_lon(lon: float, w: float, frame_lon: tuple[float, float], pad_px: float = 4.0) -> float:
+    """``lon`` moved just enough that a label ``w`` px wide centred on it stays ``pad_px`` inside
+    the frame's west and east edges at :data:`NARROWEST_PLOT_WIDTH_PX`."""
+    half = (w / 2 + pad_px) * (frame_lon[1] - frame_lon[0]) / NARROWEST_PLOT_WIDTH_PX
+    if frame_lon[1] - frame_lon[0] <= 2 * half:
+        return (frame_lon[0] + frame_lon[1]) / 2
+    return min(max(lon, frame_lon[0] + half), frame_lon[1] - half)
 
 
 # --------------------------------------------------------------------------------------
@@ -225,15 +298,20 @@ def fixed_labels(provinces: gpd.GeoDataFrame, countries: gpd.GeoDataFrame, frame
     labels, labelled_neighbours = _province_labels(provinces, frame, highlight)
     labels += _country_labels(provinces, countries, frame, labelled_neighbours)
     labels += [_fixed(lon, lat, f"<i>{text}</i>", 12, "#6A8CAF") for text, lon, lat in SEA_LABELS]
-    return labels
+    # Names near the west or east edge move inward so that a phone shows them whole.
+    west, _, east, _ = frame.bounds
+    return [label._replace(lon=round(inside_frame_lon(label.lon, _plain_px(label)[0], (west, east)), 3)) for label in labels]
+
+
+def _plain_px(label: FixedLabel) -> tuple[float, float]:
+    return text_px(label.text.replace("<i>", "").replace("</i>", ""), label.size)
 
 
 def fixed_label_boxes(labels: Sequence[FixedLabel], px_per_degree: float, ratio: float) -> list[tuple]:
     """Pixel boxes of the fixed labels (centred on their points): obstacles for place labels."""
     boxes = []
     for label in labels:
-        plain = label.text.replace("<i>", "").replace("</i>", "")
-        w, h = text_px(plain, label.size)
+        w, h = _plain_px(label)
         cx, cy = label.lon * px_per_degree, label.lat * px_per_degree * ratio
         boxes.append((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
     return boxes

@@ -38,8 +38,16 @@ def _kind_rank(kind: object) -> int:
     return _KIND_RANK.get(str(kind), len(_KIND_RANK))
 
 
-def _place_label_positions(places: pd.DataFrame, px_per_degree: float, ratio: float, obstacles: list) -> dict[int, str]:
-    """Text position per place row, chosen jointly with the most important kinds placed first."""
+def _place_label_positions(
+    places: pd.DataFrame,
+    px_per_degree: float,
+    ratio: float,
+    obstacles: list,
+    frame_lon: tuple[float, float] | None,
+    narrow_obstacles: list | None,
+) -> dict[int, str]:
+    """Text position per place row, chosen jointly with the most important kinds placed first,
+    each label inside ``frame_lon`` on a phone where it can be."""
     order = sorted(range(len(places)), key=lambda i: (_kind_rank(places.loc[i, "kind"]), i))
     sizes = [PLACE_STYLES.get(str(k), _DEFAULT_PLACE_STYLE)[1] for k in places["kind"]]
     is_mine = [str(places.loc[i, "kind"]) == "mine site" for i in order]
@@ -53,6 +61,8 @@ def _place_label_positions(places: pd.DataFrame, px_per_degree: float, ratio: fl
         obstacles=obstacles,
         font_px=[MINE_LABEL_FONT_PX if mine else LABEL_FONT_PX for mine in is_mine],
         width_scale=[1.1 if mine else 1.0 for mine in is_mine],  # the mine's label is bold: ~10 % wider
+        frame_lon=frame_lon,
+        narrow_obstacles=narrow_obstacles,
     )
     return dict(zip(order, positions, strict=True))
 
@@ -98,13 +108,18 @@ def add_places(
     ratio: float,
     obstacles: list,
     mine_card_lines: Sequence[str] | None,
+    frame_lon: tuple[float, float] | None = None,
+    narrow_obstacles: list | None = None,
 ) -> None:
     """One marker trace per (kind, precision), in kind order, exact before approximate.
 
     ``places`` is :func:`located_places` output (not empty); labels are placed around
-    ``obstacles`` (pixel boxes); the mine site's hover card is ``mine_card_lines`` when given.
+    ``obstacles`` (pixel boxes) and, given ``frame_lon`` (the map's west and east edges), on
+    the side that keeps them inside the frame on a phone, clear of ``narrow_obstacles`` (the
+    same boxes at phone width) where they can be; the mine site's hover card is
+    ``mine_card_lines`` when given.
     """
-    positions = _place_label_positions(places, px_per_degree, ratio, obstacles)
+    positions = _place_label_positions(places, px_per_degree, ratio, obstacles, frame_lon, narrow_obstacles)
     mine_card = _mine_card(mine_card_lines)
     groups = places.groupby(["kind", "precision"], sort=False)
     group_keys = sorted(groups.groups, key=lambda kp: (_kind_rank(kp[0]), str(kp[1]) != "exact"))

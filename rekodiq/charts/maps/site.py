@@ -28,6 +28,7 @@ from rekodiq.charts.maps.frame import (
     scaleratio,
 )
 from rekodiq.charts.maps.labels import (
+    NARROWEST_PLOT_WIDTH_PX,
     NOMINAL_PLOT_HEIGHT_PX,
     NOMINAL_PLOT_WIDTH_PX,
     fixed_label_boxes,
@@ -102,9 +103,20 @@ def build_site_map(
     _add_routes(fig, places, routes, route_points)
     labels = fixed_labels(provinces, countries, frame, highlight=_BALOCHISTAN_LINE)
     obstacles = fixed_label_boxes(labels, px_per_degree, ratio) + route_obstacles(fig, px_per_degree, ratio)
+    narrow = NARROWEST_PLOT_WIDTH_PX / (SITE_FRAME_LON[1] - SITE_FRAME_LON[0])
+    narrow_obstacles = fixed_label_boxes(labels, narrow, ratio) + route_obstacles(fig, narrow, ratio)
     _add_fixed_labels(fig, labels)
     if not places.empty:
-        add_places(fig, places, px_per_degree=px_per_degree, ratio=ratio, obstacles=obstacles, mine_card_lines=mine_card_lines)
+        add_places(
+            fig,
+            places,
+            px_per_degree=px_per_degree,
+            ratio=ratio,
+            obstacles=obstacles,
+            mine_card_lines=mine_card_lines,
+            frame_lon=SITE_FRAME_LON,
+            narrow_obstacles=narrow_obstacles,
+        )
     _site_layout(fig, title)
     return fig
 
