@@ -13,6 +13,8 @@ FROM python:3.11-slim-bookworm
 # BROWSER_PATH: kaleido (chart PNG/SVG export) drives Debian's Chromium (it runs it with
 # --no-sandbox and --disable-dev-shm-usage). Production settings live in
 # .streamlit/config.toml; the STREAMLIT_* values repeat the ones that matter in a container.
+# PYTHONMALLOC / MALLOC_ARENA_MAX: memory freed by closed sessions can go back to the OS
+# (rekodiq/web/memory.py, PROCESS_ENV).
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
@@ -21,7 +23,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STREAMLIT_SERVER_HEADLESS=true \
     STREAMLIT_SERVER_FILE_WATCHER_TYPE=none \
     STREAMLIT_SERVER_RUN_ON_SAVE=false \
-    STREAMLIT_BROWSER_GATHER_USAGE_STATS=false
+    STREAMLIT_BROWSER_GATHER_USAGE_STATS=false \
+    PYTHONMALLOC=malloc \
+    MALLOC_ARENA_MAX=2
 
 # Chromium for image export, and a font for chart text in those images.
 RUN apt-get update \

@@ -253,6 +253,22 @@ class _Managed:
         self.stop()
 
 
+def app_env() -> dict[str, str]:
+    """The environment of an app server: launched as scripts/serve.sh launches each app process.
+
+    Same memory settings as production (``rekodiq.web.memory.PROCESS_ENV``), so the memory
+    section measures the real thing. ``BENCH_SERVER_ENV="NAME=value ..."`` adds or overrides
+    variables of every app server (experiments, e.g. ``PYTHONMALLOC=pymalloc`` for a before run).
+    """
+    from rekodiq.web.memory import PROCESS_ENV
+
+    env = {**os.environ, **PROCESS_ENV}
+    for item in os.environ.get("BENCH_SERVER_ENV", "").split():
+        name, _, value = item.partition("=")
+        env[name] = value
+    return env
+
+
 class AppServer(_Managed):
     """One dashboard process (``streamlit run server.py``: app.py plus the HTTP routes) on 127.0.0.1."""
 
@@ -280,12 +296,9 @@ class AppServer(_Managed):
             "--browser.gatherUsageStats",
             "false",
         ]
-        # BENCH_SERVER_ENV="MALLOC_ARENA_MAX=2 ..." adds environment variables to every app server (experiments).
-        env = dict(os.environ)
-        for item in os.environ.get("BENCH_SERVER_ENV", "").split():
-            name, _, value = item.partition("=")
-            env[name] = value
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
+        self.proc = subprocess.Popen(
+            cmd, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True, env=app_env()
+        )
         AppServer._live.append(self)
         wait_healthy(self.proc, self.url, timeout_s, self.stop, "app server", f"; see {self.log_path}")
 

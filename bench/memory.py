@@ -1,6 +1,7 @@
 """Memory: 1,000 sessions opened and closed in turn, and the memory of sessions held open.
 
-One fresh app process (``streamlit run server.py``, production settings). Every page is opened
+One fresh app process (``streamlit run server.py``, production settings and the environment
+scripts/serve.sh gives its app processes: ``bench.common.app_env``). Every page is opened
 once (caches filled), then, after a pause, the *starting RSS* is read. Then ``sessions``
 protocol sessions, one after another: connect, open a page (rotating over every page), change a
 sidebar filter on every other session, close. Streamlit keeps a disconnected session for

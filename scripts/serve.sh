@@ -192,6 +192,12 @@ trap stop_all EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# Memory (rekodiq/web/memory.py, PROCESS_ENV; tests/test_memory_housekeeping.py): Python
+# allocates through glibc and glibc keeps at most two arenas, so the memory that closed sessions
+# free can be trimmed back to the OS. Without these, 1,000 sessions left the process at +90 % RSS.
+export PYTHONMALLOC="${PYTHONMALLOC:-malloc}"
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+
 start_app() {
     local port="$1"
     (
