@@ -4,4 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh requirements.txt chromium fonts-dejavu-core
+# Memory settings as in scripts/serve.sh (rekodiq/web/memory.py, PROCESS_ENV).
+export PYTHONMALLOC="${PYTHONMALLOC:-malloc}"
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 exec .venv/bin/python -m streamlit run server.py --server.port "${PORT:-8501}" "$@"

@@ -133,9 +133,12 @@ def test_every_launcher_sets_the_memory_environment():
     assert env == {"PYTHONMALLOC": "malloc", "MALLOC_ARENA_MAX": "2"}
 
     serve = (ROOT / "scripts" / "serve.sh").read_text(encoding="utf-8")
-    for name, value in env.items():  # exported before the app processes start; an operator may override
-        assert re.search(rf'^export {name}="\$\{{{name}:-{value}\}}"$', serve, re.M), name
+    run_app = (ROOT / "scripts" / "run_app.sh").read_text(encoding="utf-8")
+    for script in (serve, run_app):
+        for name, value in env.items():  # exported before the app processes start; an operator may override
+            assert re.search(rf'^export {name}="\$\{{{name}:-{value}\}}"$', script, re.M), name
     assert serve.index("export PYTHONMALLOC") < serve.index("start_app() {")
+    assert run_app.index("export PYTHONMALLOC") < run_app.index("streamlit run")
 
     docker = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     env_block = re.search(r"^ENV (.*?)(?<!\\)\n", docker, re.M | re.S).group(1)
