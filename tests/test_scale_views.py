@@ -9,18 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from streamlit.testing.v1 import AppTest
 
-from rekodiq import claims, health, views
+from rekodiq import claims, health, scenario, views
 from rekodiq.charts.common import labels_above
 from rekodiq.data import load_dataset
 from rekodiq.filters import Filters
 from rekodiq.synth import write_scaled
+from rekodiq.ui import cache
 from rekodiq.ui.shown import MAX_TABLE_ROWS, shown
+from rekodiq.views import scenario as scenario_views
 from rekodiq.views.funding import DISPUTED_CHART_GROUPS
+
+ROOT = Path(__file__).resolve().parents[1]
 
 FACTOR = 15  # the mini data has one disputed claim group (3 versions): 15 groups once scaled
 
@@ -104,3 +110,36 @@ def test_labels_above_keeps_earlier_annotations_and_adds_one_per_row():
     assert [a.y for a in fig.layout.annotations[1:]] == [0, 1, 2]
     assert {(a.xref, a.yanchor, a.yshift, a.showarrow) for a in fig.layout.annotations[1:]} == {("paper", "bottom", 4, False)}
     assert fig.layout.yaxis.showticklabels is False
+
+
+def test_scenario_list_offers_the_largest_pending_claims(scaled, monkeypatch):
+    pending = scenario.pending_claims(scaled.financing)
+    monkeypatch.setattr(scenario_views, "MAX_LISTED_CHOICES", 4)
+    listed = scenario_views.listed_choices(scaled)
+    assert len(pending) > 4 and list(listed) == sorted(listed)
+    largest = pending.sort_values(["amount_usd", "claim_id"], ascending=[False, True], na_position="last").head(4)
+    assert set(listed) == set(largest["claim_id"])
+    smallest_listed = pending.loc[pending["claim_id"].isin(listed), "amount_usd"].min()
+    assert (pending.loc[~pending["claim_id"].isin(listed), "amount_usd"].fillna(-1) <= smallest_listed).all()
+
+
+def test_a_link_may_pick_a_pending_claim_beyond_the_list(monkeypatch):
+    data = load_dataset().dataset
+    monkeypatch.setattr(scenario_views, "MAX_LISTED_CHOICES", 2)
+    listed = scenario_views.listed_choices(data)
+    beyond = next(c for c in scenario.pending_claims(data.financing)["claim_id"] if c not in listed)
+    cache._view_result.clear()  # views cached by other tests in this process hold the whole list
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.query_params["scenario"] = [beyond]
+        at.run()
+        at.switch_page("pages/funding.py").run()
+        assert not at.exception
+        pick = at.multiselect(key="scenario_pick")
+        assert pick.value == [beyond]
+        assert len(pick.options) == 3  # the two largest, and the one the link named
+        pending = len(scenario.pending_claims(data.financing))
+        line = f"The list offers the 2 largest of {pending:,} pending claims; a shared link may name any."
+        assert line in [t.value for t in at.text]
+    finally:
+        cache._view_result.clear()
