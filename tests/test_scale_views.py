@@ -44,7 +44,7 @@ def _charted_claim_ids(fig: go.Figure) -> set[str]:
 
 def test_disputed_chart_draws_the_widest_groups_and_counts_the_rest(scaled):
     versions = claims.disputed_points(claims.filter_claims(scaled.financing, Filters()), scaled.sources)
-    groups = versions["claim_group"].nunique()
+    groups = versions.dropna(subset=["amount_usd"])["claim_group"].nunique()
     assert groups == FACTOR > DISPUTED_CHART_GROUPS
     chart = views.funding.disputed(scaled, Filters())
     drawn = _charted_claim_ids(chart.figure)
@@ -53,7 +53,7 @@ def test_disputed_chart_draws_the_widest_groups_and_counts_the_rest(scaled):
     # Every version of a drawn group is drawn (those with a USD amount), none of the others.
     expected = versions[versions["claim_group"].isin(drawn_groups)].dropna(subset=["amount_usd"])["claim_id"]
     assert drawn == set(expected)
-    assert f"{groups - DISPUTED_CHART_GROUPS} more are in the table" in chart.note
+    assert f"{groups - DISPUTED_CHART_GROUPS} more with rival amounts are in the table" in chart.note
     assert len(chart.table) == len(versions)  # the table (and the downloads) keep every version
     assert chart.summary.startswith(f"{groups} commitments have rival figures")
 
@@ -73,11 +73,12 @@ def test_widest_disputes_ranks_by_spread_then_group():
         }
     )
     kept, left_out = claims.widest_disputes(versions, 2)
-    assert set(kept["claim_group"]) == {"a", "c"}  # spreads 300 and 300 (tie kept by name), b 10, e 0, d none
+    assert set(kept["claim_group"]) == {"a", "c"}  # spreads 300 and 300, then b 10 and e 0
     assert list(kept["claim_id"]) == ["1", "2", "5", "6"]  # rows keep their order
-    assert left_out == 3
+    assert left_out == 2  # d states no amount: it cannot be drawn and is not counted
     kept, left_out = claims.widest_disputes(versions, 4)
-    assert set(kept["claim_group"]) == {"a", "b", "c", "e"} and left_out == 1  # no stated amount ranks last
+    assert set(kept["claim_group"]) == {"a", "b", "c", "e"} and left_out == 0
+    assert list(claims.widest_disputes(versions, 1)[0]["claim_group"].unique()) == ["a"]  # a tie goes by name
     assert claims.widest_disputes(versions, 10)[1] == 0
 
 

@@ -164,8 +164,8 @@ def disputed(data: Dataset, filters: Filters) -> ChartView:
     versions = claims.disputed_points(claims.filter_claims(data.financing, filters), data.sources)
     charted, left_out = claims.widest_disputes(versions, DISPUTED_CHART_GROUPS)
     note = (
-        f"The chart shows the {DISPUTED_CHART_GROUPS} commitments with the widest spread; {left_out:,} more are in the table "
-        "and the downloads."
+        f"The chart shows the {DISPUTED_CHART_GROUPS} commitments with the widest spread; {left_out:,} more with rival "
+        "amounts are in the table and the downloads."
         if left_out
         else ""
     )
