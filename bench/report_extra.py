@@ -249,8 +249,8 @@ def _scale_section(res: dict) -> list[str]:
         "Synthetic datasets from `rekodiq.synth` (sources, claims, milestones x N, valid by construction; `data/` untouched), "
         "each measured in a fresh process: load-and-validate (`load_dataset`, median of 3), validation alone, and the warm "
         "rerun per page (AppTest, as above; in brackets: × the 1x median of the same run). Longer tables are paged "
-        "(300 rows a page); charts draw at most 150 markers per timeline row and 120 peer deals, the rest counted in "
-        "their note; downloads keep every row.",
+        "(300 rows a page); charts draw at most 150 markers per timeline row, 120 peer deals and 10 disputed "
+        "commitments, the rest counted in their note; downloads keep every row.",
         "",
     ]
     lines += _table(["Data", "Claims", "Load + validate", "Validate", *pages, "Error"], rows)

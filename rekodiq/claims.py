@@ -279,6 +279,24 @@ def disputed_points(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame
     )
 
 
+def widest_disputes(versions: pd.DataFrame, limit: int) -> tuple[pd.DataFrame, int]:
+    """(the versions of the ``limit`` claim groups with the widest USD spread, how many such groups were left out).
+
+    Spread is the highest minus the lowest reported ``amount_usd`` of a group (0 for a group
+    with one stated amount); groups without any stated amount cannot be drawn and are neither
+    kept nor counted. Ties go by ``claim_group``; rows keep their order. A chart of every rival
+    figure on a ledger of thousands of claims would send thousands of points per rerun; the
+    table and downloads keep every version.
+    """
+    if versions.empty:
+        return versions, 0
+    amounts = versions.groupby("claim_group")["amount_usd"]
+    spread = (amounts.max() - amounts.min()).dropna()
+    ranked = spread.reset_index(name="spread").sort_values(["spread", "claim_group"], ascending=[False, True], kind="stable")
+    keep = set(ranked["claim_group"].head(limit))
+    return versions[versions["claim_group"].isin(keep)], max(len(ranked) - limit, 0)
+
+
 def disputed_table(versions: pd.DataFrame, sources: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
     """The disputed versions as a table with sources and plain dates."""
     if versions.empty:

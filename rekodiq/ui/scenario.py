@@ -14,7 +14,7 @@ from rekodiq import scenario
 from rekodiq.scenario import AMOUNT_PARAM, SCENARIO_PARAM, Scenario
 from rekodiq.ui.cache import PageContext, view
 from rekodiq.ui.sidebar import sync_url
-from rekodiq.views.scenario import pending_choices
+from rekodiq.views.scenario import listed_choices, pending_choices
 
 K_PICK, K_URL = "scenario_pick", "scenario__url"
 
@@ -54,9 +54,16 @@ def scenario_controls(ctx: PageContext) -> Scenario:
     labels = view(ctx, pending_choices)  # cached for all sessions: no dataset copy per rerun
     allowed = list(labels)
     _seed(allowed)
+    listed = view(ctx, listed_choices)
+    offered = set(listed)
+    # The largest pending claims, plus any a link picked beyond them (options may change: the
+    # widget's identity is its key).
+    options = [*listed, *(c for c in st.session_state.get(K_PICK, []) if c not in offered)]
+    if len(listed) < len(allowed):
+        st.text(f"The list offers the {len(listed):,} largest of {len(allowed):,} pending claims; a shared link may name any.")
     picked = st.multiselect(
         "Pending claims to add (rumoured or expected)",
-        allowed,
+        options,
         key=K_PICK,
         format_func=labels.get,
         placeholder="e.g. JBIC's expected loan, EDC, the European agencies",

@@ -142,6 +142,9 @@ def capital_stack(data: Dataset, filters: Filters) -> ChartView:
     )
 
 
+DISPUTED_CHART_GROUPS = 10  # commitments the dot plot draws (the real data has 6); the table keeps all
+
+
 def disputed_summary(versions) -> str:
     """ "4 commitments have rival figures; the widest spread: JBIC · loan, USD 300 m to USD 500 m." """
     rows = versions.dropna(subset=["amount_usd"]) if len(versions) else versions
@@ -150,17 +153,30 @@ def disputed_summary(versions) -> str:
     spread = rows.groupby("label")["amount_usd"].agg(["min", "max"])
     widest = (spread["max"] - spread["min"]).idxmax()
     lo, hi = spread.loc[widest, "min"], spread.loc[widest, "max"]
-    return f"{len(spread)} commitments have rival figures; the widest spread: {widest}, {usd_m(lo)} to {usd_m(hi)}."
+    n = rows["claim_group"].nunique() if "claim_group" in rows.columns else len(spread)
+    return f"{n:,} commitments have rival figures; the widest spread: {widest}, {usd_m(lo)} to {usd_m(hi)}."
 
 
 def disputed(data: Dataset, filters: Filters) -> ChartView:
-    """Every version of each disputed claim under the filters; the counted one marked."""
+    """The versions of the disputed claims under the filters, the counted one marked.
+
+    The chart draws the ``DISPUTED_CHART_GROUPS`` commitments with the widest spread and the
+    note counts the others; the table (and so every download) holds every version.
+    """
     versions = claims.disputed_points(claims.filter_claims(data.financing, filters), data.sources)
+    charted, left_out = claims.widest_disputes(versions, DISPUTED_CHART_GROUPS)
+    note = (
+        f"The chart shows the {DISPUTED_CHART_GROUPS} commitments with the widest spread; {left_out:,} more with rival "
+        "amounts are in the table and the downloads."
+        if left_out
+        else ""
+    )
     return ChartView(
-        build_disputed_figures(versions),
+        build_disputed_figures(charted),
         claims.disputed_table(versions, data.sources),
         "Dot plot of the rival reported amounts for each disputed claim; the version used in totals is a filled diamond, "
         "the others open circles.",
+        note,
         summary=disputed_summary(versions),
     )
 

@@ -37,6 +37,25 @@ def pending_choices(data: Dataset) -> dict[str, str]:
     }
 
 
+MAX_LISTED_CHOICES = 150  # pending claims the pick-list offers (the real data has far fewer); a link may name any
+
+
+def listed_choices(data: Dataset) -> tuple[str, ...]:
+    """The pending claim ids the scenario pick-list offers, in id order: all of them, or the
+    ``MAX_LISTED_CHOICES`` largest by amount (unstated amounts last) when there are more.
+
+    Every option is sent to the browser on every rerun (141 KB for the 1,900 pending claims of
+    the 100x data); a scenario is about the large pending sums, and a link may still name any
+    pending claim (``pending_choices`` holds them all).
+    """
+    pending = scenario.pending_claims(data.financing)
+    if len(pending) > MAX_LISTED_CHOICES:
+        pending = pending.sort_values(
+            ["amount_usd", "claim_id"], ascending=[False, True], na_position="last", kind="stable"
+        ).head(MAX_LISTED_CHOICES)
+    return tuple(sorted(pending["claim_id"]))
+
+
 def _stack(data: Dataset, rows: pd.DataFrame) -> pd.DataFrame:
     return claims.capital_stack(
         rows,
