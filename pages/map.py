@@ -20,8 +20,9 @@ st.text(
     "Routes are drawn through towns (schematic), not surveyed alignments. "
     "Boundaries: Natural Earth, public domain; de facto, not endorsement."
 )
-with st.expander("Routes"):
-    ui.dataframe(ui.view(ctx, views.map.routes).table)
+with ui.lazy_expander("Routes", "map_routes_open") as routes_open:
+    if routes_open:
+        ui.dataframe(ui.view(ctx, views.map.routes).table)
 
 st.header("Where the lending comes from")
 st.text(
@@ -34,4 +35,4 @@ ui.chart_block(
 multilateral = ui.view(ctx, views.map.multilateral_lenders, filters)
 if len(multilateral.table):
     st.text("Multilateral and pooled lenders have no single home country and are not shaded:")
-    ui.dataframe(multilateral.table)
+    st.text(multilateral.note)

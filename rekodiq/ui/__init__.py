@@ -12,7 +12,7 @@ import gc
 # Imported before gc.freeze() below so that their module objects are frozen too.
 import rekodiq.views  # noqa: F401
 from rekodiq import theme
-from rekodiq.ui.blocks import SOURCE_LINK, chart_block, dataframe, dataset_download, downloads, table_block
+from rekodiq.ui.blocks import SOURCE_LINK, chart_block, dataframe, dataset_download, downloads, lazy_expander, table_block
 from rekodiq.ui.brief import pdf_brief
 from rekodiq.ui.brief import remember as add_to_brief
 from rekodiq.ui.cache import DataStatus, PageContext, data_status, options_for, stale_failures, view
@@ -52,6 +52,7 @@ __all__ = [
     "chart_block",
     "data_status",
     "dataframe",
+    "lazy_expander",
     "dataset_download",
     "downloads",
     "filter_chip",

@@ -102,15 +102,20 @@ def lazy_expander(label: str, key: str, **options) -> Iterator[bool]:
         yield bool(box.open)
 
 
-def findable_table(table: pd.DataFrame, *, key: str | None = None, view: object = None) -> None:
-    """A key table as plain text (findable with the browser's find), the full grid in an expander."""
+def findable_table(table: pd.DataFrame, *, key: str, view: object = None) -> None:
+    """A key table as plain text (findable with the browser's find), the full grid in a lazy expander.
+
+    The grid is built only when opened: its script (1.2 MB) is then not part of a chart page's
+    first load (issue 17, bytes of the first chart).
+    """
     shown = shown_for(table, view)
     if shown.rows_text is None:
         dataframe(table, key=key, shown=shown)
         return
     st.text(shown.rows_text)
-    with st.expander("All columns (sortable, with source links)"):
-        dataframe(table, key=key, shown=shown)
+    with lazy_expander("All columns (sortable, with source links)", f"{key}_grid_open") as is_open:
+        if is_open:
+            dataframe(table, key=key, shown=shown)
 
 
 def chart_block(
