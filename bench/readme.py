@@ -13,7 +13,14 @@ HEADING = "## Performance"
 
 
 def replace_section(readme: str, body: str) -> str:
-    """``readme`` with its Performance section's body set to ``body`` (the heading is kept)."""
+    """``readme`` with its Performance section's body set to ``body`` (the heading is kept).
+
+    A ``body`` that starts with the heading itself (a run's Markdown does) is used without it,
+    so the section keeps one heading however often it is rewritten.
+    """
+    body = body.strip()
+    if body.startswith(HEADING + "\n"):
+        body = body[len(HEADING) :]
     start = readme.find("\n" + HEADING + "\n")
     if start < 0:
         return readme.rstrip("\n") + f"\n\n{HEADING}\n\n{body.strip()}\n"

@@ -41,3 +41,6 @@ def test_readme_performance_section_is_replaced_and_nothing_else():
     out = replace_section(readme, "new table\n")
     assert out == "# T\n\nintro\n\n## Performance\n\nnew table\n\n## After\n\nkept\n"
     assert replace_section("# T\n", "x").endswith("## Performance\n\nx\n")
+    # A run's Markdown starts with the heading: rewritten twice, the README still has it once.
+    twice = replace_section(replace_section(readme, "## Performance\n\nrun 1\n"), "## Performance\n\nrun 2\n")
+    assert twice.count("## Performance") == 1 and "run 2" in twice and "run 1" not in twice
