@@ -78,8 +78,7 @@ def _source_parts(source_ids: object, facts: dict) -> tuple[int, str | None, boo
         return 0, None, False
     texts = {key for key, _, _ in cited}
     best = min(grade for _, grade, _ in cited)  # "A" < "B" < "C"
-    primary = any(p for _, _, p in cited)
-    return len(texts), best, bool(primary)
+    return len(texts), best, any(primary for _, _, primary in cited)
 
 
 def recency_points(days: int) -> float:

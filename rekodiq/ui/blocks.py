@@ -22,7 +22,7 @@ from rekodiq.ui.brief import remember
 from rekodiq.ui.cache import PageContext, sources_of
 from rekodiq.ui.shown import MAX_TABLE_ROWS, Shown, grid_of, rows_text, shown_for
 from rekodiq.ui.sidebar import apply_filters
-from rekodiq.ui.stored_figure import StoredFigure
+from rekodiq.ui.stored_figure import draws_anything
 from rekodiq.urlstate import describe
 from rekodiq.views.base import ChartView, TableView
 from rekodiq.web.api import api_path
@@ -160,8 +160,7 @@ def chart_block(
 
 def is_empty(chart: ChartView) -> bool:
     """True when the chart draws nothing (chart builders return ``charts.common.empty_figure``: no trace)."""
-    figure = chart.figure
-    return not (figure.has_traces() if isinstance(figure, StoredFigure) else figure.data)
+    return not draws_anything(chart.figure)
 
 
 def chart_summary(chart: ChartView, key: str) -> None:

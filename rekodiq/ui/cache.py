@@ -2,11 +2,12 @@
 
 Every cache is bounded and shared by all sessions, and a session can never change what another
 one sees: the data caches are ``st.cache_data`` (each call returns a copy); the view cache is
-``st.cache_resource`` holding read-only results (a figure is rebuilt from its stored spec, which
-Plotly copies; frames and grids are only read by the UI and the download builders, which copy
-before they change anything; any other result is deep-copied per call), because unpickling a copy
-of each view on every rerun was a third of a warm rerun's server CPU. Keys always name the data
-folder and its version, so edited data never hits old entries.
+``st.cache_resource`` holding read-only results: a figure is handed out as a StoredFigure (its
+``to_dict`` copies the spec's top levels, its build copies it all); frames and grids are only
+read by the UI and the download builders, which copy before they change anything; any other
+result is deep-copied per call. Unpickling a copy of each view on every rerun was a third of a
+warm rerun's server CPU. Keys always name the data folder and its version, so edited data never
+hits old entries.
 
 One copy of the dataset per run at most: a page gets a :class:`PageContext` that names the
 data (folder, version, date) and loads the dataset copy only when a view actually has to be
@@ -203,7 +204,7 @@ def _compact_long_arrays(spec: dict) -> dict:
 
 @dataclass(frozen=True)
 class _StoredChart:
-    """A ChartView as cached: the figure as a plain dict spec (rebuilt in about a millisecond)."""
+    """A ChartView as cached: the figure as its plain dict spec (handed out as a StoredFigure over it)."""
 
     spec: dict
     table: pd.DataFrame
@@ -250,10 +251,11 @@ def view(ctx: PageContext, view_fn, *args, **options):
 
     ``args`` and ``options`` are the filters and page options: small hashable values (Filters,
     strings, dates, tuples), never frames. A :class:`ChartView`'s figure is cached as a plain
-    dict and rebuilt without re-validation, which takes about a millisecond where building it
-    again takes tens (the template copy alone). Charts and tables come with what the page shows
-    of their table (``ui.shown``), computed once per entry; their frames are shared by every
-    session and must only be read. Any other result is returned as a deep copy.
+    dict and handed out as a :class:`StoredFigure` over it: the browser gets the dict as it is,
+    and a Figure is built (without re-validation) only for downloads and the PDF brief. Charts
+    and tables come with what the page shows of their table (``ui.shown``), computed once per
+    entry; their frames are shared by every session and must only be read. Any other result is
+    returned as a deep copy.
     """
     options_key = tuple(sorted(options.items()))
     key = _key(f"{view_fn.__module__}.{view_fn.__qualname__}", ctx.data_key, args, options_key)

@@ -61,3 +61,8 @@ class StoredFigure(go.Figure):
 
     def __reduce__(self):
         return StoredFigure, (self.to_dict(),)
+
+
+def draws_anything(figure: go.Figure) -> bool:
+    """Whether ``figure`` has a trace (``charts.common.empty_figure`` has none); a StoredFigure stays unbuilt."""
+    return figure.has_traces() if isinstance(figure, StoredFigure) else bool(figure.data)
