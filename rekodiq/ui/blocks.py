@@ -7,7 +7,7 @@ builders), never through Markdown; notes are plain ``st.text``.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import cached_property
 
 import pandas as pd
@@ -22,10 +22,11 @@ from rekodiq.ui.brief import remember
 from rekodiq.ui.cache import PageContext, sources_of
 from rekodiq.ui.shown import MAX_TABLE_ROWS, Shown, grid_of, rows_text, shown_for
 from rekodiq.ui.sidebar import apply_filters
-from rekodiq.ui.stored_figure import draws_anything
+from rekodiq.ui.stored_figure import draws_anything, layout_height
 from rekodiq.urlstate import describe
 from rekodiq.views.base import ChartView, TableView
 from rekodiq.web.api import api_path
+from rekodiq.web.shell import CHART_BOX_PREFIX
 
 PLOTLY_CONFIG = {
     # No mode bar: on a phone it sat over every chart title; zoom and pan still work by
@@ -139,8 +140,11 @@ def chart_block(
     # downloads and the embed page still carry the figure with its message.
     if not (is_empty(chart) and chart.summary):
         alt = f"{chart.alt} {chart.summary}".strip()
-        selection = {"on_select": select.callback(f"chart_{key}", on_select), "selection_mode": "points"} if on_select else {}
-        st.plotly_chart(chart.figure, theme=None, key=f"chart_{key}", config=PLOTLY_CONFIG, alt=alt, width="stretch", **selection)
+        options = {"theme": None, "config": PLOTLY_CONFIG, "alt": alt, "width": "stretch"}
+        if on_select:
+            options |= {"on_select": select.callback(f"chart_{key}", on_select), "selection_mode": "points"}
+        with chart_box(chart.figure, key):
+            st.plotly_chart(chart.figure, key=f"chart_{key}", **options)
         if on_select:
             st.caption("Click a bar or label to filter by it (the sidebar does the same from the keyboard).")
     _freshness_line(chart.freshness)
@@ -156,6 +160,20 @@ def chart_block(
                 st.caption("All columns (sortable, with source links):")
             dataframe(chart.table, shown=shown, pager=f"rows_{key}_page")
     use_this_data(ctx, key)
+
+
+def chart_box(figure: go.Figure, key: str):
+    """A box exactly as tall as the chart, there from the first paint (see ``web.shell.LOADING``).
+
+    Plotly's script arrives after the page's text; without the box its 40 px placeholder grew to
+    the chart's height and pushed down all that follows, so the shell kept what follows unseen
+    until the chart was drawn, and the page's largest text painted late (issue 17, LCP). Every
+    chart sets its layout height; one without stays in the page's flow.
+    """
+    height = layout_height(figure)
+    if not height:
+        return nullcontext()
+    return st.container(height=int(height), border=False, key=f"{CHART_BOX_PREFIX}{key}")
 
 
 def is_empty(chart: ChartView) -> bool:

@@ -66,3 +66,10 @@ class StoredFigure(go.Figure):
 def draws_anything(figure: go.Figure) -> bool:
     """Whether ``figure`` has a trace (``charts.common.empty_figure`` has none); a StoredFigure stays unbuilt."""
     return figure.has_traces() if isinstance(figure, StoredFigure) else bool(figure.data)
+
+
+def layout_height(figure: go.Figure) -> int | None:
+    """The height the figure's layout asks for in pixels (None: Plotly's default), a StoredFigure unbuilt."""
+    if isinstance(figure, StoredFigure) and not figure.built:
+        return figure.__dict__["_stored_spec"].get("layout", {}).get("height")
+    return figure.layout.height

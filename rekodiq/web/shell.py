@@ -46,20 +46,26 @@ WAIT_FOR_SIDEBAR = (
     '[data-testid="stAppViewContainer"] > :has(> [data-testid="stMain"])'
     ':not([data-testid="stSidebar"]:has([data-testid="stSidebarUserContent"] [data-testid="stElementContainer"]) ~ *)'
 )
+# A loading placeholder that will grow: every one but a chart's, which stands in a box that is
+# already the chart's height (``ui.blocks.chart_box``, keyed ``CHART_BOX_PREFIX`` + the chart's
+# key), so it moves nothing and what follows it shows at once. Hiding that too made the page's
+# largest text wait for Plotly's script (issue 17, LCP).
+CHART_BOX_PREFIX = "chartbox_"
+LOADING = f'[data-testid="stSkeleton"]:not([class*="st-key-{CHART_BOX_PREFIX}"] [data-testid="stSkeleton"])'
 # 2. Parts that are still loading, with a time-out (``rekodiq-reveal`` shows them after 5 s
 #    whatever happens, so a part that never finishes loading cannot hide the page):
 #    * the main area, as in 1;
 #    * the sidebar until its page navigation is there (the filters arrive first, and the
 #      navigation list pushed them down a moment later);
-#    * a row of columns while one of them holds a loading placeholder (in a row aligned to the
+#    * a row of columns while one of them holds a growing placeholder (in a row aligned to the
 #      centre every column moves when one grows);
-#    * everything after a loading placeholder in the same block, at every level.
+#    * everything after a growing placeholder (``LOADING``) in the same block, at every level.
 # The data error page has no page navigation, so its one sidebar line shows after the time-out.
 WAIT_FOR_LOAD = (
     WAIT_FOR_SIDEBAR,
     '[data-testid="stSidebar"]:not(:has([data-testid="stSidebarNav"]))',
-    '[data-testid="stHorizontalBlock"]:has([data-testid="stSkeleton"])',
-    '[data-testid="stVerticalBlock"] > :has([data-testid="stSkeleton"]) ~ *',
+    f'[data-testid="stHorizontalBlock"]:has({LOADING})',
+    f'[data-testid="stVerticalBlock"] > :has({LOADING}) ~ *',
 )
 HIDING_SELECTORS = WAIT_FOR_LOAD
 STYLE = (

@@ -305,8 +305,12 @@ def _site_layout(fig: go.Figure, title: str) -> None:
             "orientation": "h",
             "x": 0.0,
             "xanchor": "left",
-            "y": -0.01,
-            "yanchor": "top",
+            # At the figure's foot (container coordinates), where the bottom margin Plotly
+            # grows for it leaves it: placed under the map in paper coordinates instead, it
+            # landed over the map whenever the chart was drawn once at its final size.
+            "yref": "container",
+            "y": 0.0,
+            "yanchor": "bottom",
             "bgcolor": "rgba(255,255,255,0)",
             "font": {"size": 12},
             "traceorder": "normal",
