@@ -59,6 +59,16 @@ def app(tmp_path_factory):
         yield server
 
 
+# Each chart and the box reserved for it from the first paint (ui.blocks.chart_box): the same
+# height, so nothing moved when the chart arrived and the box never scrolls.
+CHART_BOXES_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(chart => {
+  const box = chart.closest('[class*="st-key-chartbox_"]');
+  if (!box) return 'no box';
+  const h = chart.getBoundingClientRect().height;
+  return Math.abs(box.clientHeight - h) > 1 || box.scrollHeight > box.clientHeight + 1 ? `${h} in ${box.clientHeight}` : '';
+}).filter(Boolean)"""
+
+
 @pytest.fixture(scope="module")
 def browser():
     with playwright_api.sync_playwright() as p, chromium(p) as b:
@@ -94,6 +104,7 @@ def test_page_is_accessible_and_fits(app, browser, name, size):
         overflow = horizontal_overflow(page)
         assert overflow["docWidth"] <= viewport["width"], overflow
         assert overlapping_text(page) == []
+        assert page.evaluate(CHART_BOXES_JS) == [], "a chart's box is not its height (it would move or scroll)"
         if size == "phone":  # on a desktop the sidebar takes its share
             for width in page.evaluate(FIGURE_WIDTHS_JS):
                 assert width >= 0.85 * viewport["width"], width

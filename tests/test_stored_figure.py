@@ -9,7 +9,7 @@ import pickle
 import plotly.graph_objects as go
 from streamlit.testing.v1 import AppTest
 
-from rekodiq.ui.stored_figure import StoredFigure
+from rekodiq.ui.stored_figure import StoredFigure, layout_height
 
 
 def _spec() -> dict:
@@ -63,3 +63,11 @@ def test_copies_and_pickles_keep_the_figure():
     for other in (copy.deepcopy(fig), pickle.loads(pickle.dumps(fig))):
         assert other.to_dict()["data"][0]["y"] == fig.to_dict()["data"][0]["y"]
         assert other.layout.title.text == "Debt"
+
+
+def test_layout_height_reads_the_spec_without_building_it():
+    stored = StoredFigure({"data": [], "layout": {"height": 420}})
+    assert layout_height(stored) == 420 and not stored.built
+    assert layout_height(StoredFigure({"data": []})) is None
+    assert layout_height(go.Figure(layout={"height": 300})) == 300
+    assert layout_height(go.Figure()) is None
