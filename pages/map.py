@@ -12,8 +12,7 @@ ui.pdf_brief(ctx, "Balochistan map")
 
 st.header("The mine, the towns and the routes to the sea")
 ui.active_filters(filters, applies="no-project")
-card = ui.view(ctx, views.map.mine_card, filters)
-ui.chart_block(ctx, "balochistan-map", ui.view(ctx, views.map.site_map, card=card, folder=ctx.folder))
+ui.chart_block(ctx, "balochistan-map", ui.view(ctx, views.map.site_map, folder=ctx.folder))
 st.text(
     "Filled markers: coordinates from a cited source. "
     "Open markers: approximate positions estimated from distances in the sources.\n"

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -119,45 +120,41 @@ def province_area_change(source_gdf: gpd.GeoDataFrame, display_gdf: gpd.GeoDataF
 # --------------------------------------------------------------------------------------
 
 
-def polygon_xy(geoms: Iterable) -> tuple[list, list]:
-    """Rings of all polygons as lon and lat lists, rings separated by None.
+def polygon_xy(geoms: Iterable) -> tuple[np.ndarray, np.ndarray]:
+    """Rings of all polygons as lon and lat arrays, each ring followed by NaN (a gap in Plotly).
 
     Exterior rings run anticlockwise and holes clockwise, so the browser's non-zero fill rule
     leaves holes (enclaves) open.
     """
-    xs: list = []
-    ys: list = []
+    rings = []
     for geom in geoms:
         if geom is None or geom.is_empty:
             continue
-        geom = shapely.orient_polygons(geom)
-        for poly in shapely.get_parts(geom):
-            if poly.geom_type != "Polygon":
-                continue
-            for ring in (poly.exterior, *poly.interiors):
-                coords = shapely.get_coordinates(ring)
-                xs.extend(coords[:, 0].tolist())
-                ys.extend(coords[:, 1].tolist())
-                xs.append(None)
-                ys.append(None)
-    return xs, ys
+        for poly in shapely.get_parts(shapely.orient_polygons(geom)):
+            if poly.geom_type == "Polygon":
+                rings.extend(shapely.get_coordinates(ring) for ring in (poly.exterior, *poly.interiors))
+    return _with_gaps(rings)
 
 
-def line_xy(geom) -> tuple[list, list]:
-    """Coordinates of (multi)lines as lon and lat lists, parts separated by None."""
-    xs: list = []
-    ys: list = []
+def line_xy(geom) -> tuple[np.ndarray, np.ndarray]:
+    """Coordinates of (multi)lines as lon and lat arrays, each part followed by NaN."""
     if geom is None or geom.is_empty:
-        return xs, ys
-    for part in shapely.get_parts(geom):
-        if part.geom_type not in ("LineString", "LinearRing"):
-            continue
-        coords = shapely.get_coordinates(part)
-        xs.extend(coords[:, 0].tolist())
-        ys.extend(coords[:, 1].tolist())
-        xs.append(None)
-        ys.append(None)
-    return xs, ys
+        return _with_gaps([])
+    parts = shapely.get_parts(geom)
+    return _with_gaps([shapely.get_coordinates(p) for p in parts if p.geom_type in ("LineString", "LinearRing")])
+
+
+def _with_gaps(parts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """(n, 2) coordinate blocks joined into x and y arrays with a NaN row after each block.
+
+    Arrays, not lists of floats: Plotly validates an array in one step but a list point by
+    point, which was most of the time of drawing a map on a filter change (issue 17, bursts).
+    """
+    if not parts:
+        return np.empty(0), np.empty(0)
+    gap = np.full((1, 2), np.nan)
+    joined = np.concatenate([block for part in parts for block in (part[:, :2], gap)])
+    return joined[:, 0].copy(), joined[:, 1].copy()
 
 
 def internal_boundaries(gdf: gpd.GeoDataFrame):

@@ -275,7 +275,7 @@ def test_site_map_highlights_balochistan(site_fig, provinces):
     others = [t for t in site_fig.data if t.fill == "toself" and t is not baloch]
     assert all(t.fillcolor != baloch.fillcolor for t in others)
     # Its rings are exactly Balochistan's display polygon.
-    xs = [v for v in baloch.x if v is not None]
+    xs = [v for v in baloch.x if not math.isnan(v)]  # NaN ends each ring
     geom = provinces.loc[provinces["iso_3166_2"] == geo.BALOCHISTAN_CODE].geometry.iloc[0]
     assert len(xs) == len(shapely.get_coordinates(geom))
     minx, _, maxx, _ = geom.bounds
@@ -426,7 +426,7 @@ def test_financier_map_shades_exactly_the_given_countries(world):
     # The grey base layer holds every other country, and only those.
     base = fig.data[0]
     assert base.fillcolor not in {t.fillcolor for t in shaded.values()}
-    n_rings_base = sum(1 for v in base.x if v is None)
+    n_rings_base = sum(1 for v in base.x if math.isnan(v))  # NaN ends each ring
     others = world[~world["iso_a3"].isin(["USA", "JPN", "DEU"])]
     rings = sum(len(p.interiors) + 1 for g in others.geometry for p in shapely.get_parts(g))
     assert n_rings_base == rings

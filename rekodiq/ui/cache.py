@@ -159,7 +159,8 @@ def page_context(filters: Filters) -> PageContext:
 
 
 def _compact_coordinates(spec: dict) -> dict:
-    """Store long numeric ``x``/``y`` lists (map outlines, ``None`` between rings) as float32 arrays.
+    """Store long numeric ``x``/``y`` lists or float arrays (map outlines, ``None`` or NaN between
+    rings) as float32 arrays.
 
     Plotly sends them as base64 typed arrays, ``None`` becomes NaN (a gap, as before), and the
     figure is rebuilt and serialised per rerun without walking ~40,000 Python floats; float32
@@ -168,7 +169,9 @@ def _compact_coordinates(spec: dict) -> dict:
     for trace in spec.get("data", ()):
         for axis in ("x", "y"):
             values = trace.get(axis)
-            if (
+            if isinstance(values, np.ndarray) and values.dtype.kind == "f" and len(values) >= COMPACT_MIN_POINTS:
+                trace[axis] = values.astype(np.float32)
+            elif (
                 isinstance(values, list)
                 and len(values) >= COMPACT_MIN_POINTS
                 and all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in values)

@@ -41,26 +41,31 @@ def _lending(data: Dataset, filters: Filters):
     return claims.of_instruments(claims.filter_claims(data.financing, filters, project="reko-diq"), LENDING_INSTRUMENTS)
 
 
-def mine_card(data: Dataset, filters: Filters) -> tuple[str, ...]:
-    """The lines of the mine's info card: headline figures, and the counted lending under the filters."""
+def mine_card(data: Dataset) -> tuple[str, ...]:
+    """The lines of the mine's info card: the project's headline figures, the same under every filter.
+
+    The filtered lending is the subject of the page's second map, not of the card: with it the
+    site map was drawn again for every filter state (a fifth of a filter change's server time
+    in a burst of sessions, issue 17).
+    """
     debt = headline.approved_debt_tile(data)
     return (
         "Reko Diq copper-gold project, Chagai district",
         f"Phase 1 capex: {headline.kpi_tile(data, KPI_PHASE1_CAPEX).value}",
         f"Debt approved to date: {debt.value} of {headline.kpi_tile(data, KPI_DEBT_TARGET).value} sought",
-        f"Counted lending under the filters: USD {claims.total(_lending(data, filters)):,.0f} m",
         f"Financial close: {headline.target_tile(data, 'financial-close').value}",
         f"Ownership: Barrick / Pakistan {headline.ownership_tile(data, data.last_updated).value}",
     )
 
 
-def site_map(data: Dataset, card: tuple[str, ...], folder: str) -> ChartView:
-    """The mine, the towns, the ports and the routes; the table is the places with their sources.
+def site_map(data: Dataset, folder: str) -> ChartView:
+    """The mine (with its card), the towns, the ports and the routes; the table is the places with their sources.
 
-    Keyed by the card's text, not the filters, so filter states with the same card share one figure.
+    It depends on the data only, so one figure serves every filter state.
     """
     provinces, countries, _ = layers(folder)
-    fig = build_site_map(provinces, countries, data.places, data.routes, data.route_points, mine_card_lines=list(card))
+    card = list(mine_card(data))
+    fig = build_site_map(provinces, countries, data.places, data.routes, data.route_points, mine_card_lines=card)
     return ChartView(fig, with_sources(data.places, data.sources), SITE_ALT)
 
 

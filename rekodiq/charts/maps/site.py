@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import shapely
@@ -126,7 +127,7 @@ def build_site_map(
 # --------------------------------------------------------------------------------------
 
 
-def _outline_trace(x: list, y: list, colour: str, width: float, name: str) -> go.Scatter:
+def _outline_trace(x: np.ndarray, y: np.ndarray, colour: str, width: float, name: str) -> go.Scatter:
     return go.Scatter(
         x=x,
         y=y,
@@ -153,7 +154,7 @@ def _add_context_countries(fig: go.Figure, provinces: gpd.GeoDataFrame, countrie
         )
     )
     x, y = line_xy(internal_boundaries(provinces[provinces["adm0_a3"] != PAKISTAN]))
-    if x:
+    if len(x):
         fig.add_trace(_outline_trace(x, y, _NEIGHBOUR_ADM1_LINE, 0.7, "Provinces of Iran and Afghanistan"))
 
 
