@@ -7,7 +7,7 @@ builders), never through Markdown; notes are plain ``st.text``.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import cached_property
 
 import pandas as pd
@@ -162,7 +162,7 @@ def chart_block(
     use_this_data(ctx, key)
 
 
-def chart_box(figure: go.Figure, key: str):
+def chart_box(figure: go.Figure, key: str) -> AbstractContextManager:
     """A box exactly as tall as the chart, there from the first paint (see ``web.shell.LOADING``).
 
     Plotly's script arrives after the page's text; without the box its 40 px placeholder grew to

@@ -45,8 +45,8 @@ def mine_card(data: Dataset) -> tuple[str, ...]:
     """The lines of the mine's info card: the project's headline figures, the same under every filter.
 
     The filtered lending is the subject of the page's second map, not of the card: with it the
-    site map was drawn again for every filter state (a fifth of a filter change's server time
-    in a burst of sessions, issue 17).
+    site map was drawn again for every filter state, half of the Map page's server time on a
+    filter change (issue 17, bursts of sessions).
     """
     debt = headline.approved_debt_tile(data)
     return (
