@@ -66,8 +66,7 @@ saudi_who, saudi_now = ui.view(ctx, views.ownership.saudi_thread)
 if saudi_who:
     st.text(saudi_who + ("\n" + saudi_now if saudi_now else ""))
 ui.chart_block(ctx, "ownership-rumoured", ui.view(ctx, views.ownership.rumoured))
-notes, note_lines = ui.view(ctx, views.ownership.rumoured_notes)
-ui.dataframe(notes.table, key="own_rumoured_notes", column_config={"note": st.column_config.TextColumn("note", width="large")})
-# The notes in full, as plain text (a table cell cuts long notes short).
-for line in note_lines:
-    st.text(line)
+notes = ui.view(ctx, views.ownership.rumoured_notes)
+column_config = {"note": st.column_config.TextColumn("note", width="large")}
+ui.dataframe(notes.table, key="own_rumoured_notes", column_config=column_config, shown=notes.shown)
+st.text(notes.note)  # the notes in full, one per line (a table cell cuts long notes short)

@@ -66,8 +66,8 @@ def test_pages_and_downloads_never_change_a_cached_view(monkeypatch):
     as_computed: dict[str, object] = {}  # a copy of each result as the cache first handed it out
     real = cache._view_result
 
-    def recording(key, *args):
-        result = real(key, *args)
+    def recording(*, key, **args):
+        result = real(key=key, **args)
         handed_out[key] = result
         as_computed.setdefault(key, pickle.loads(pickle.dumps(result)))
         return result

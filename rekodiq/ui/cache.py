@@ -220,7 +220,9 @@ class _StoredChart:
 
 
 @st.cache_resource(max_entries=MAX_VIEWS, ttl=3600, show_spinner=False)
-def _view_result(key: str, _args: tuple, _options: tuple, _view, _ctx: PageContext):
+def _view_result(*, key: str, _args: tuple, _options: tuple, _view, _ctx: PageContext):
+    # Keyword-only: Streamlit looks up each positional argument's name with inspect.signature
+    # on every call (to skip the underscored ones), a few per cent of a burst's server CPU.
     result = _view(_ctx.dataset, *_args, **dict(_options))
     if isinstance(result, (ChartView, TableView)):
         result = with_arrow_text(with_freshness(result, _ctx.dataset))
@@ -262,7 +264,7 @@ def view(ctx: PageContext, view_fn, *args, **options):
     """
     options_key = tuple(sorted(options.items()))
     key = _key(f"{view_fn.__module__}.{view_fn.__qualname__}", ctx.data_key, args, options_key)
-    stored = _view_result(key, args, options_key, view_fn, ctx)
+    stored = _view_result(key=key, _args=args, _options=options_key, _view=view_fn, _ctx=ctx)
     if isinstance(stored, _StoredChart):
         figure = StoredFigure(stored.spec)  # built from the spec only if more than the browser's dict is needed
         return ShownChart(

@@ -104,14 +104,18 @@ def rumoured(data: Dataset) -> ChartView:
     return ChartView(build_rumoured_stakes(others), others, alt)
 
 
-def rumoured_notes(data: Dataset) -> tuple[TableView, tuple[str, ...]]:
-    """The rumoured stakes' notes as a table, and each note in full as one plain-text line."""
+def rumoured_notes(data: Dataset) -> TableView:
+    """The rumoured stakes' notes as a table; its note holds each note in full, one plain-text line each.
+
+    One TableView (not a pair): the view cache then keeps the table's grid with it, instead of
+    the page converting it again on every rerun.
+    """
     others = ownership.other_stakes(data.ownership, data.entities, data.sources)
-    lines = tuple(
+    lines = (
         f"{row.holder}, {pct_text(row.stake_pct)} ({row.status}, first reported {row.first_reported}): {row.note}"
         for row in others.itertuples(index=False)
     )
-    return TableView(others[NOTE_COLUMNS]), lines
+    return TableView(others[NOTE_COLUMNS], note="\n".join(lines))
 
 
 def saudi_thread(data: Dataset) -> tuple[str, str]:
