@@ -69,4 +69,5 @@ ui.chart_block(ctx, "ownership-rumoured", ui.view(ctx, views.ownership.rumoured)
 notes = ui.view(ctx, views.ownership.rumoured_notes)
 column_config = {"note": st.column_config.TextColumn("note", width="large")}
 ui.dataframe(notes.table, key="own_rumoured_notes", column_config=column_config, shown=notes.shown)
-st.text(notes.note)  # the notes in full, one per line (a table cell cuts long notes short)
+if notes.note:
+    st.text(notes.note)  # the notes in full, one per line (a table cell cuts long notes short)
