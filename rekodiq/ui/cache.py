@@ -171,16 +171,18 @@ def _compact_coordinates(spec: dict) -> dict:
     """
     for trace in spec.get("data", ()):
         for axis in ("x", "y"):
-            values = _floats(trace.get(axis))
-            if values is not None and len(values) >= COMPACT_MIN_POINTS:
+            values = _long_floats(trace.get(axis))
+            if values is not None:
                 trace[axis] = values.astype(np.float32)
     return spec
 
 
-def _floats(values) -> np.ndarray | None:
-    """``values`` as a float array when it is a list of numbers and Nones or a base64 float block, else None."""
+def _long_floats(values) -> np.ndarray | None:
+    """``values`` as a float array when it is a base64 float block or a list of numbers and Nones,
+    of at least ``COMPACT_MIN_POINTS``; else None."""
     if isinstance(values, dict) and set(values) == {"dtype", "bdata"} and np.dtype(values["dtype"]).kind == "f":
-        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
+        floats = np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
+        return floats if len(floats) >= COMPACT_MIN_POINTS else None
     if isinstance(values, list) and len(values) >= COMPACT_MIN_POINTS and all(map(_is_number_or_gap, values)):
         return np.array(values, dtype=np.float64)
     return None

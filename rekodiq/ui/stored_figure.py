@@ -48,6 +48,12 @@ class StoredFigure(go.Figure):
             return bool(self.data)
         return bool(self.__dict__["_stored_spec"].get("data"))
 
+    def layout_height(self) -> int | None:
+        """The height the layout asks for in pixels (None: Plotly's default), without building the figure."""
+        if self.built:
+            return self.layout.height
+        return self.__dict__["_stored_spec"].get("layout", {}).get("height")
+
     def _build(self) -> None:
         go.Figure.__init__(self, self.__dict__["_stored_spec"], _validate=False)
 
@@ -70,6 +76,4 @@ def draws_anything(figure: go.Figure) -> bool:
 
 def layout_height(figure: go.Figure) -> int | None:
     """The height the figure's layout asks for in pixels (None: Plotly's default), a StoredFigure unbuilt."""
-    if isinstance(figure, StoredFigure) and not figure.built:
-        return figure.__dict__["_stored_spec"].get("layout", {}).get("height")
-    return figure.layout.height
+    return figure.layout_height() if isinstance(figure, StoredFigure) else figure.layout.height
