@@ -12,7 +12,8 @@
 #   SERVE_PORT        nginx port (default 8080); SERVE_LISTEN overrides the whole
 #                     address, e.g. 0.0.0.0:8080 to accept other machines
 #   SERVE_APP_PORT    port of the first app process (default 8601; the next ones follow)
-#   SERVE_RUN_DIR     logs, pid files, rendered nginx.conf (default <repo>/.run)
+#   SERVE_RUN_DIR     logs, pid files, rendered nginx.conf, the views the processes share
+#                     (default <repo>/.run)
 #   SERVE_APP         Streamlit entry point (default server.py: the dashboard plus its HTTP routes)
 #   SERVE_PYTHON      Python with streamlit installed (default <repo>/.venv/bin/python)
 #   NGINX             nginx binary (default: nginx on PATH, else /usr/sbin/nginx)
@@ -191,6 +192,14 @@ stop_all() {
 trap stop_all EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# Views computed by one app process are read by the others (rekodiq/ui/view_store.py): a new
+# filter state costs the host one computation, not one per process. Emptied at every start, so
+# no process reads what an older version of the code stored; private to this user (pickles).
+VIEW_STORE="$RUN_DIR/views"
+rm -rf "$VIEW_STORE"
+mkdir -m 700 "$VIEW_STORE"
+export REKODIQ_SHARED_VIEWS="$VIEW_STORE"
 
 # Memory (rekodiq/web/memory.py, PROCESS_ENV; tests/test_memory_housekeeping.py): Python
 # allocates through glibc and glibc keeps at most two arenas, so the memory that closed sessions

@@ -556,6 +556,33 @@ def test_browser_pages_render_without_csp_violations(stack, browser, capsys):
             ctx.close()
 
 
+def test_app_processes_share_computed_views(stack, browser, capsys):
+    """A filter state new to the site is computed by one process; the other reads its views from
+    the run dir's private store (rekodiq/ui/view_store.py) instead of computing them again."""
+    store = stack.run_dir / "views"
+    assert store.stat().st_mode & 0o777 == 0o700
+    query = "funding?lender=JBIC&unconfirmed=1&lapsed=1"  # a state no other test of this stack opens
+
+    def draw_on(port: int) -> dict[str, int]:
+        ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+        try:
+            page = _open(ctx, f"http://127.0.0.1:{port}/{query}", timeout_ms=90000)
+            page.wait_for_function(CHARTS_DRAWN_JS, timeout=60000, polling=250)
+            assert page.locator(".js-plotly-plot").count() >= 3
+        finally:
+            ctx.close()
+        return {p.name: p.stat().st_mtime_ns for p in store.glob("*.pkl")}
+
+    before = {p.name for p in store.glob("*.pkl")}
+    first = draw_on(stack.app_ports[0])
+    added = set(first) - before
+    second = draw_on(stack.app_ports[1])
+    figure(capsys, f"shared views: {len(added)} entries stored by the first process, {len(set(second) - set(first))} by the second")
+    assert len(added) >= 4  # the page's charts and ledger under the new state
+    assert {name: second[name] for name in added} == {name: first[name] for name in added}  # read, not rewritten
+    assert set(second) == set(first)
+
+
 def _find_download_page(browser, stack: Stack) -> str | None:
     ctx = _new_session(browser, stack)
     try:

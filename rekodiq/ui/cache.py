@@ -9,6 +9,10 @@ result is deep-copied per call. Unpickling a copy of each view on every rerun wa
 warm rerun's server CPU. Keys always name the data folder and its version, so edited data never
 hits old entries.
 
+A view missing here may have been computed by another app process of the same host: with
+``REKODIQ_SHARED_VIEWS`` set (``scripts/serve.sh`` does), :mod:`rekodiq.ui.view_store` computes
+each (view, arguments, data version) once per host and the other processes read it.
+
 One copy of the dataset per run at most: a page gets a :class:`PageContext` that names the
 data (folder, version, date) and loads the dataset copy only when a view actually has to be
 computed (a cache miss). A run whose views are all cached never copies the dataset.
@@ -32,6 +36,7 @@ from rekodiq import freshness
 from rekodiq.data import Dataset, LoadResult, data_dir, load_dataset
 from rekodiq.filters import FilterOptions, Filters, filter_options
 from rekodiq.freshness import Freshness
+from rekodiq.ui import view_store
 from rekodiq.ui.shown import Shown, ShownChart, ShownTable, shown
 from rekodiq.ui.stored_figure import StoredFigure
 from rekodiq.validation import ValidationReport
@@ -39,6 +44,7 @@ from rekodiq.views.base import ChartView, TableView, with_arrow_text, with_fresh
 from rekodiq.web import data as web_data
 
 MAX_VIEWS = 256  # distinct (view, arguments, data version) results kept, for one hour
+VIEW_TTL_S = 3600
 COMPACT_MIN_POINTS = 500  # x/y lists at least this long (map outlines) are stored as float32
 
 
@@ -231,13 +237,19 @@ class _StoredChart:
     shown: Shown | None = None
 
 
-@st.cache_resource(max_entries=MAX_VIEWS, ttl=3600, show_spinner=False)
+@st.cache_resource(max_entries=MAX_VIEWS, ttl=VIEW_TTL_S, show_spinner=False)
 def _view_result(*, key: str, _args: tuple, _options: tuple, _view, _ctx: PageContext):
     # Keyword-only: Streamlit looks up each positional argument's name with inspect.signature
     # on every call (to skip the underscored ones), a few per cent of a burst's server CPU.
-    result = _view(_ctx.dataset, *_args, **dict(_options))
+    # A miss here may still be computed already by another process of this host (view_store).
+    return view_store.get_or_compute(key, lambda: _stored_view(_view, _ctx, _args, _options), ttl_s=VIEW_TTL_S)
+
+
+def _stored_view(view_fn, ctx: PageContext, args: tuple, options: tuple):
+    """``view_fn``'s result in the form the view cache keeps (see :func:`view`)."""
+    result = view_fn(ctx.dataset, *args, **dict(options))
     if isinstance(result, (ChartView, TableView)):
-        result = with_arrow_text(with_freshness(result, _ctx.dataset))
+        result = with_arrow_text(with_freshness(result, ctx.dataset))
     if isinstance(result, ChartView):
         spec = _compact_long_arrays(_compact_coordinates(result.figure.to_dict()))
         return _StoredChart(
