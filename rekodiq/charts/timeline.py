@@ -40,9 +40,10 @@ def lanes(frame: pd.DataFrame, group: str, date: str, min_gap_days: float, n_lan
     """
     result = [0] * len(frame)
     last: dict[tuple[object, int], pd.Timestamp] = {}
-    order = sorted(range(len(frame)), key=lambda i: (frame[date].iloc[i], i))
+    keys, days = frame[group].tolist(), frame[date].tolist()  # element access on a frame costs ~10 µs a cell
+    order = sorted(range(len(frame)), key=lambda i: (days[i], i))
     for i in order:
-        key, day = frame[group].iloc[i], frame[date].iloc[i]
+        key, day = keys[i], days[i]
         free = [lane for lane in range(n_lanes) if (key, lane) not in last or (day - last[(key, lane)]).days >= min_gap_days]
         lane = free[0] if free else min(range(n_lanes), key=lambda ln: last[(key, ln)])
         last[(key, lane)] = day
@@ -275,7 +276,19 @@ def _finish_timeline(fig: go.Figure, today: dt.date, lo: pd.Timestamp, hi: pd.Ti
     """The "today" line, the shared date axis and the two legends."""
     today_ts = pd.Timestamp(today)
     pad = pd.Timedelta(days=max(30, int((hi - lo).days * 0.02)))
-    fig.add_vline(x=today_ts, line={"color": "#D55E00", "width": 1.5, "dash": "dash"})
+    # The "today" line in each row's plot area: what add_vline draws, without its scan of every
+    # trace for empty subplots (a third of this function's time).
+    for xref, yref in (("x", "y domain"), ("x2", "y2 domain")):
+        fig.add_shape(
+            type="line",
+            x0=today_ts,
+            x1=today_ts,
+            xref=xref,
+            yref=yref,
+            y0=0,
+            y1=1,
+            line={"color": "#D55E00", "width": 1.5, "dash": "dash"},
+        )
     fig.add_annotation(
         x=today_ts,
         y=1.0,
