@@ -577,7 +577,9 @@ def test_app_processes_share_computed_views(stack, browser, capsys):
     first = draw_on(stack.app_ports[0])
     added = set(first) - before
     second = draw_on(stack.app_ports[1])
-    figure(capsys, f"shared views: {len(added)} entries stored by the first process, {len(set(second) - set(first))} by the second")
+    figure(
+        capsys, f"shared views: {len(added)} entries stored by the first process, {len(set(second) - set(first))} by the second"
+    )
     assert len(added) >= 4  # the page's charts and ledger under the new state
     assert {name: second[name] for name in added} == {name: first[name] for name in added}  # read, not rewritten
     assert set(second) == set(first)
