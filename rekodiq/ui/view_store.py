@@ -10,10 +10,11 @@ Off unless ``REKODIQ_SHARED_VIEWS`` names a directory (``scripts/serve.sh`` give
 one in its run directory). Entries are pickles, so the directory must be private to the app's
 user: it is used only if this user owns it and nobody else may write to it; otherwise the app
 logs that once and computes in-process, as without the store. (Whoever may write to the run
-directory above it could already change the nginx config it holds: that directory is trusted.) Entries older than ``ttl_s`` are
-recomputed, the oldest go beyond :data:`MAX_ENTRIES`, and any failure of the store (a full
-disk, an unpicklable result, a corrupt entry) falls back to computing: the store can make a view
-cheaper, never wrong or missing.
+directory above it could already change the nginx config kept there: that one is trusted.)
+
+Entries older than ``ttl_s`` are recomputed, the oldest go beyond :data:`MAX_ENTRIES`, and any
+failure of the store (a full disk, an unpicklable result, a corrupt entry) falls back to
+computing: the store can make a view cheaper, never wrong or missing.
 """
 
 from __future__ import annotations
