@@ -126,11 +126,19 @@ def _evict(folder: Path) -> None:
     entries = list(folder.glob("*.pkl"))
     if len(entries) <= MAX_ENTRIES:
         return
-    by_age = sorted(entries, key=lambda p: p.stat().st_mtime if p.exists() else 0.0)
+    by_age = sorted(entries, key=_mtime)
     for old in by_age[: len(entries) - MAX_ENTRIES]:
         with contextlib.suppress(OSError):
             old.unlink()
             old.with_suffix(".lock").unlink()
+
+
+def _mtime(path: Path) -> float:
+    """``path``'s modification time; 0 if another process removed it meanwhile (it sorts as oldest)."""
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 @contextlib.contextmanager
