@@ -20,12 +20,10 @@ ui.pdf_brief(ctx, "Funding")
 # Page-local options rerun only their own block (st.fragment); the sidebar filters rerun the page.
 @st.fragment
 def _by_lender() -> None:
-    left, right = st.columns([3, 2])
-    with left:
+    with st.container(horizontal=True, gap="medium"):  # side by side, wrapping on a phone
         view = ui.url_choice(
             "Show", list(INSTRUMENT_VIEWS), key="funding_view", param="view", default="lending", format_func=VIEW_LABELS.get
         )
-    with right:
         stack_by = ui.url_choice("Stack bars by", list(STACK_OPTIONS), key="funding_stack_by", param="stack", default="status")
     chart = ui.view(ctx, views.funding.by_financier, filters, view=view, stack_by=stack_by)
     ui.chart_block(ctx, "funding-by-lender", chart, on_select="lender")

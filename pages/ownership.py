@@ -40,9 +40,9 @@ def _on_date() -> None:
     )
     payers = ui.view(ctx, views.ownership.equity_payers, when)
     if payers:
-        col1, col2 = st.columns(2)
-        col1.metric("Free-carried share of the project", payers[0])
-        col2.metric("Share of the project that pays for equity", payers[1])
+        with st.container(horizontal=True):
+            st.metric("Free-carried share of the project", payers[0])
+            st.metric("Share of the project that pays for equity", payers[1])
     shares = ui.view(ctx, views.ownership.funded_shares, when)
     ui.chart_block(ctx, "ownership-funded-shares", shares, on_select="holder")
 

@@ -111,6 +111,25 @@ def test_a_page_gets_its_own_figure_over_the_shared_spec(mini_data_dir):
     assert cache.view(ctx, views.funding.capital_stack, Filters()).figure.to_dict() == second.figure.to_dict()
 
 
+def test_views_of_one_data_version_share_one_row_dates_table(mini_data_dir, monkeypatch):
+    """Each cold view's freshness line reads the row dates built once per data version, not per view."""
+    import datetime as dt
+
+    from rekodiq import freshness, views
+    from rekodiq.filters import Filters
+
+    built = []
+    monkeypatch.setattr(freshness, "row_dates", lambda data, real=freshness.row_dates: built.append(1) or real(data))
+    cache._row_dates.clear()
+    ctx = cache.PageContext(str(mini_data_dir), "mini-dates", dt.date(2026, 11, 28), Filters())
+    stack = cache.view(ctx, views.funding.capital_stack, Filters(include_unconfirmed=True))
+    ledger = cache.view(ctx, views.funding.ledger, Filters(include_unconfirmed=True), dt.date(2026, 11, 28))
+    assert len(built) == 1
+    assert ledger.freshness is not None and ledger.freshness.n_rows == len(ledger.table)
+    for shown in (stack, ledger):
+        assert shown.freshness == freshness.of_table(ctx.dataset, shown.table)  # as if computed alone
+
+
 def test_map_coordinates_are_stored_as_float32_whatever_form_they_arrive_in():
     """Outlines from arrays reach the cache as Plotly's base64 float64 blocks, 50 % larger on the
     wire than float32 numbers; lists of floats with None gaps as before. Both become the same
@@ -130,3 +149,42 @@ def test_map_coordinates_are_stored_as_float32_whatever_form_they_arrive_in():
     assert len(pio.to_json(cache._compact_coordinates(go.Figure(go.Scatter(x=xs)).to_dict()), validate=False)) < len(
         pio.to_json(go.Figure(go.Scatter(x=xs)).to_dict(), validate=False)
     )
+
+
+def test_cached_specs_serialise_on_orjsons_fast_path_to_the_same_json():
+    """What plotly.io.to_json would clean on every rerun is cleaned once when the view is cached."""
+    import datetime as dt
+
+    import orjson
+
+    days = pd.to_datetime(["2025-12-10", "2026-02-04"])
+    fig = go.Figure(go.Scatter(x=list(days), y=[1, 2], customdata=[["a", pd.NaT], ["b", days[1]]]))
+    fig.add_vline(x=days[0])
+    spec = fig.to_dict()
+    spec["layout"]["xaxis"] = {"tickvals": [np.datetime64("2026-11-23T00:00:00.000000"), pd.Timestamp("2026-01-01")]}
+    spec["data"][0]["text"] = np.array(["one", "two"])
+    expected = pio.to_json(spec, validate=False)
+    with pytest.raises(TypeError):
+        orjson.dumps(spec, option=cache._ORJSON_OPTIONS)  # as it is, to_json falls back to its Python walk
+    ready = cache._json_ready(spec)
+    orjson.dumps(ready, option=cache._ORJSON_OPTIONS)  # no TypeError: the fast path
+    assert pio.to_json(ready, validate=False) == expected
+    assert ready["data"][0]["x"] == [dt.datetime(2025, 12, 10), dt.datetime(2026, 2, 4)]
+    assert ready["data"][0]["customdata"][0] == ["a", None]
+    plain = {"data": [{"x": [1, 2], "y": np.array([1.5, 2.5])}], "layout": {}}
+    assert cache._json_ready(plain) is plain  # nothing to clean: left as it is
+
+
+def test_a_cached_timeline_spec_takes_the_fast_path(mini_data_dir):
+    import datetime as dt
+
+    import orjson
+
+    from rekodiq import views
+    from rekodiq.filters import Filters
+
+    ctx = cache.PageContext(str(mini_data_dir), "mini-json", dt.date(2026, 11, 28), Filters())
+    chart = cache.view(ctx, views.timeline.milestones_and_events, Filters(), "whole", dt.date(2026, 11, 28))
+    spec = chart.figure.to_dict()
+    assert any(trace.get("x") for trace in spec["data"])
+    orjson.dumps(spec, option=cache._ORJSON_OPTIONS)

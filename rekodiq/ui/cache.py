@@ -29,6 +29,7 @@ from functools import cached_property
 from pathlib import Path
 
 import numpy as np
+import orjson
 import pandas as pd
 import streamlit as st
 
@@ -121,6 +122,13 @@ def _sources(folder: str) -> pd.DataFrame:
     return result.dataset.sources
 
 
+@st.cache_data(max_entries=2, ttl=3600, show_spinner=False)
+def _row_dates(folder: str) -> pd.DataFrame:
+    result = _load(folder)
+    assert result.dataset is not None
+    return freshness.row_dates(result.dataset)
+
+
 def sources_of(folder: str) -> pd.DataFrame:
     """Every source of the data in ``folder`` (a copy; for building download files)."""
     return _sources(folder)
@@ -153,6 +161,11 @@ class PageContext:
     def sources(self) -> pd.DataFrame:
         """Every source (for the downloads' source lists), without copying the whole dataset."""
         return _sources(self.folder)
+
+    @cached_property
+    def row_dates(self) -> pd.DataFrame:
+        """``freshness.row_dates`` of the data, built once per data version (a copy per run)."""
+        return _row_dates(self.folder)
 
 
 def page_context(filters: Filters) -> PageContext:
@@ -198,29 +211,46 @@ def _is_number_or_gap(v) -> bool:
     return v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))
 
 
-def _is_date(v) -> bool:
-    return isinstance(v, (dt.date, pd.Timestamp)) and not pd.isna(v)
+_ORJSON_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY  # what plotly.io.to_json passes
 
 
-def _compact_long_arrays(spec: dict) -> dict:
-    """Store other long trace arrays (dates, rows of hover text) as NumPy arrays of strings.
+def _json_ready(spec: dict) -> dict:
+    """``spec`` as ``plotly.io.to_json`` cleans it, so that every rerun serialises it without cleaning.
 
-    At 100x the data a timeline trace holds thousands of Timestamps and hover rows; as Python
-    lists, every warm rerun deep-copied them twice (Figure, ``to_dict``) at about a microsecond
-    an object. As ``<U`` arrays they are copied in one block and serialised to the same JSON
-    (dates as ISO text, which is what Plotly writes for them). Short lists are left alone.
+    ``st.plotly_chart`` serialises the spec on every rerun with ``plotly.io.to_json``, which tries
+    ``orjson.dumps`` first and, when that raises (orjson refuses a pandas Timestamp), walks every
+    value of the spec in Python to clean it: about a tenth of a burst's script time, spent on the
+    charts with dates (issue 17). A spec that orjson takes is returned as it is; any other is
+    cleaned once, here, as that walk would clean it (:func:`_cleaned`), so the JSON is the same.
     """
-    for trace in spec.get("data", ()):
-        for key, values in list(trace.items()):
-            if not isinstance(values, list) or len(values) < COMPACT_MIN_POINTS:
-                continue
-            if all(_is_date(v) for v in values):
-                trace[key] = np.array([v.isoformat() for v in values])
-            elif len({len(row) if isinstance(row, list) else -1 for row in values}) == 1 and all(
-                isinstance(row, list) and row and all(isinstance(c, str) for c in row) for row in values
-            ):
-                trace[key] = np.array(values)
+    try:
+        orjson.dumps(spec, option=_ORJSON_OPTIONS)
+    except TypeError:
+        return _cleaned(spec)
     return spec
+
+
+def _cleaned(value):
+    """``value`` with what orjson refuses replaced as Plotly's cleaning walk does it.
+
+    Timestamps become ``datetime`` and NaT or NA None; a numpy datetime64 becomes its text; text
+    and object arrays become lists (cleaned in turn); numbers, dates and numeric arrays stay.
+    """
+    if isinstance(value, dict):
+        return {key: _cleaned(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_cleaned(item) for item in value]
+    if value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, np.datetime64):
+        return str(value)
+    if isinstance(value, np.ndarray) and value.dtype.kind in "UO":
+        return _cleaned(value.tolist())
+    if isinstance(value, np.ndarray) and value.dtype.kind == "M":
+        return np.datetime_as_string(value).tolist()
+    return value
 
 
 @dataclass(frozen=True)
@@ -249,9 +279,9 @@ def _stored_view(view_fn, ctx: PageContext, args: tuple, options: tuple):
     """``view_fn``'s result in the form the view cache keeps (see :func:`view`)."""
     result = view_fn(ctx.dataset, *args, **dict(options))
     if isinstance(result, (ChartView, TableView)):
-        result = with_arrow_text(with_freshness(result, ctx.dataset))
+        result = with_arrow_text(with_freshness(result, ctx.dataset, ctx.row_dates))
     if isinstance(result, ChartView):
-        spec = _compact_long_arrays(_compact_coordinates(result.figure.to_dict()))
+        spec = _json_ready(_compact_coordinates(result.figure.to_dict()))
         return _StoredChart(
             spec, result.table, result.alt, result.note, result.freshness, result.summary, result.remedy, shown(result.table)
         )

@@ -15,6 +15,7 @@ def footer(status: DataStatus) -> None:
         "every figure links to its source on the Sources page · boundaries: Natural Earth (public domain), de facto."
     )
     # Plain links (no Markdown): the change feed and the machine-readable description of the data.
-    feed, package = st.columns(2, width=480)
-    feed.link_button("Atom feed of changes", "/feed.atom", icon=":material/rss_feed:", key="footer_feed")
-    package.link_button("datapackage.json", "/datapackage.json", icon=":material/dataset:", key="footer_package")
+    # One horizontal container, not columns: one block message per run instead of three (issue 17).
+    with st.container(horizontal=True):
+        st.link_button("Atom feed of changes", "/feed.atom", icon=":material/rss_feed:", key="footer_feed")
+        st.link_button("datapackage.json", "/datapackage.json", icon=":material/dataset:", key="footer_package")

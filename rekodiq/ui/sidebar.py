@@ -109,9 +109,10 @@ def _filter_widgets(options: FilterOptions) -> None:
     st.toggle("Include rumoured and expected claims", key=K_UNCONFIRMED, help="Off: only claims that were at least announced.")
     st.selectbox("Minimum status", FIRM_STATUSES, key=K_STATUS, disabled=bool(st.session_state.get(K_UNCONFIRMED)))
     st.toggle("Include cancelled and not concluded", key=K_LAPSED)
-    col_from, col_to = st.columns(2)
-    col_from.date_input("Status from", key=K_FROM, min_value=DATE_MIN, max_value=DATE_MAX, format="YYYY-MM-DD")
-    col_to.date_input("Status to", key=K_TO, min_value=DATE_MIN, max_value=DATE_MAX, format="YYYY-MM-DD")
+    # One above the other, the sidebar's full width: in two columns each had about 110 px, and the
+    # columns were three more messages on every run (issue 17).
+    st.date_input("Status from", key=K_FROM, min_value=DATE_MIN, max_value=DATE_MAX, format="YYYY-MM-DD")
+    st.date_input("Status to", key=K_TO, min_value=DATE_MIN, max_value=DATE_MAX, format="YYYY-MM-DD")
     st.button("Reset filters", on_click=_reset_filters, width="stretch")
     st.caption("Filters are kept in the page address: copy it to share this view.")
 

@@ -47,9 +47,12 @@ class TableView:
     freshness: Freshness | None = None
 
 
-def with_freshness(result: ChartView | TableView, data: Dataset) -> ChartView | TableView:
-    """``result`` with the freshness of the curated rows its table draws (None when it draws none)."""
-    return replace(result, freshness=freshness.of_table(data, result.table))
+def with_freshness(result: ChartView | TableView, data: Dataset, dates: pd.DataFrame | None = None) -> ChartView | TableView:
+    """``result`` with the freshness of the curated rows its table draws (None when it draws none).
+
+    ``dates``: ``freshness.row_dates(data)`` if the caller has it already.
+    """
+    return replace(result, freshness=freshness.of_table(data, result.table, dates))
 
 
 ARROW_TEXT_MIN_ROWS = 1000  # longer tables keep their text in Arrow (the real data's longest has 255 rows)
