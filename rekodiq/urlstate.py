@@ -38,6 +38,11 @@ SINCE_PARAM = "since"  # the What-changed page and the feed: a release version o
 # ?amt=) and the velocity step (?step=): validated by the page that owns them (issue 15).
 EXPLORE_KEYS = ("name", "id", "q", "scenario", "amt", "step")
 PAGE_KEYS = ("view", "stack", HOST_PARAM, RD_PARAM, HEALTH_PARAM, SINCE_PARAM, *EXPLORE_KEYS)
+# The open section (tab) of a page with sections (``ui.sections``): the tab's label verbatim,
+# validated by Streamlit against the page's labels. Kept in permalinks, left out of file names
+# (the chart's own name already says which section it is).
+FUNDING_TAB, MAP_TAB = "funding_tab", "map_tab"
+SECTION_KEYS = (FUNDING_TAB, MAP_TAB)
 
 MAX_VALUES_PER_KEY = 50
 MAX_VALUE_CHARS = 200
@@ -150,7 +155,7 @@ def parse_query(params: Mapping[str, Sequence[str]], options: FilterOptions) -> 
     """Filters from query parameters (each key mapped to all its values); see module contract."""
     notices: list[str] = []
     for key in params:
-        if key not in FILTER_KEYS and key not in PASSTHROUGH_KEYS and key not in PAGE_KEYS:
+        if key not in (*FILTER_KEYS, *PASSTHROUGH_KEYS, *PAGE_KEYS, *SECTION_KEYS):
             notices.append(f"unknown parameter '{excerpt(key)}' ignored")
 
     def values(key: str) -> list[str]:

@@ -136,6 +136,8 @@ def _gap_line(tab) -> str:
 
 def test_a_jbic_scenario_changes_the_gap_and_survives_a_reload(app, page, browser):
     _open(page, f"{app.url}/funding")
+    page.get_by_role("tab", name="What if lenders sign").click()  # the scenario has its own tab
+    _wait_url(page, r"funding_tab=What\+if\+lenders\+sign")
     picker = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Pending claims to add")
     picker.locator("input").click()
     page.keyboard.type("C018")
@@ -148,7 +150,11 @@ def test_a_jbic_scenario_changes_the_gap_and_survives_a_reload(app, page, browse
     address = page.url
     page.reload(wait_until="domcontentloaded")
     wait_drawn(page, timeout_ms=TIMEOUT)
-    assert page.url == address and _gap_line(page) == line
+    # The same tab and scenario after the reload. A link with a scenario opens its tab by itself,
+    # so Streamlit may drop the then-redundant funding_tab from the address; nothing else changes.
+    assert page.locator('[role="tab"][aria-selected="true"]').inner_text() == "What if lenders sign"
+    assert page.url.replace("funding_tab=What+if+lenders+sign&", "") == address.replace("funding_tab=What+if+lenders+sign&", "")
+    assert _gap_line(page) == line
     _clean(page)
     _shots(browser, f"{app.url}/funding?scenario=C018&amt=C018:500", "funding-scenario")
 

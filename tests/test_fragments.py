@@ -31,6 +31,8 @@ def test_funding_option_inside_its_fragment_updates_chart_and_url():
 
 def test_ledger_health_option_syncs_the_url():
     at = _funding()
+    at.session_state["funding_tab"] = "Claims ledger"
+    at.run()
     at.button_group(key="funding_health").set_value("75").run()
     assert not at.exception
     assert at.query_params["health"] in ("75", ["75"])

@@ -34,14 +34,16 @@ def labels(at: AppTest, kind: str) -> list[str]:
 def test_closed_menus_build_nothing_inside():
     at = funding()
     expanders = [e.label for e in at.expander]
-    assert expanders.count("Download") >= 4 and "Table view of this chart" in expanders
+    # One chart block (the open section's) with its closed Download, table, share and API menus.
+    assert expanders.count("Download") == 1 and "Table view of this chart" in expanders
     assert [label for label in labels(at, "download_button") if label != "PDF brief of this page"] == []
     assert not [c for c in at.get("code")]  # no permalink, embed or API snippet built
 
 
 def test_an_opened_menu_is_filled_in():
-    at = funding({"dl_capital-stack_menu": True, "share_capital-stack_open": True})
+    at = funding({"funding_tab": "Capital stack", "dl_capital-stack_menu": True, "share_capital-stack_open": True})
     files = labels(at, "download_button")
     assert any(label.startswith("PNG") for label in files) and any(label.startswith("CSV") for label in files)
     snippets = [c.proto.code_text for c in at.get("code")]
     assert any("/embed/capital-stack" in text for text in snippets)
+    assert any("funding_tab=Capital+stack" in text for text in snippets)  # the cited link opens the same tab

@@ -107,7 +107,7 @@ def test_funding_scenario_from_the_url_changes_the_gap_only_in_the_scenario(data
     assert url(at)["scenario"] == ["C018"] and url(at)["amt"] == ["C018:500"]
     titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
     assert sum("Scenario" in t for t in titles) == 1  # only the scenario chart says so
-    assert "Phase 1 capital stack" in titles  # the reported stack keeps its own title
+    assert "Phase 1 capital stack" not in titles  # the reported stack is in its own tab, not redrawn here
 
 
 def test_bad_scenario_values_are_dropped_with_a_notice():

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from urllib.parse import urlencode
 
 from rekodiq.filters import Filters
-from rekodiq.urlstate import PAGE_KEYS, to_query
+from rekodiq.urlstate import PAGE_KEYS, SECTION_KEYS, to_query
 
 SITE_NAME = "Reko Diq finance tracker"
 NAME_PREFIX = "reko-diq"
@@ -53,11 +53,11 @@ def _value_token(value: str) -> str:
     return _token(value) or "x" + _short_hash(value, 6)
 
 
-def page_query(params: Mapping[str, Sequence[str]] | None) -> dict[str, list[str]]:
-    """The page-level URL settings (``view``, ``stack``... in ``urlstate.PAGE_KEYS``) from ``params``,
-    bounded; anything else (filters, embed options, unknown keys) is dropped."""
+def page_query(params: Mapping[str, Sequence[str]] | None, keys: Sequence[str] = PAGE_KEYS) -> dict[str, list[str]]:
+    """The page-level URL settings (``view``, ``stack``... in ``urlstate.PAGE_KEYS``, or ``keys``) from
+    ``params``, bounded; anything else (filters, embed options, unknown keys) is dropped."""
     out: dict[str, list[str]] = {}
-    for key in PAGE_KEYS:
+    for key in keys:
         values = (params or {}).get(key)
         if values:
             values = [values] if isinstance(values, str) else list(values)
@@ -122,11 +122,12 @@ def permalink(page_url: str | None, filters: Filters, page_params: Mapping[str, 
 
     ``page_url`` is the page's address without a query (``st.context.url``); any query or
     fragment on it is dropped. ``page_params`` (e.g. ``st.query_params`` as lists) contributes
-    only the page settings named in ``urlstate.PAGE_KEYS``; the filters always come from
+    only the page settings and open section named in ``urlstate.PAGE_KEYS`` and ``SECTION_KEYS``
+    (a cited link opens the same tab); the filters always come from
     ``filters``. ``None`` as ``page_url`` gives a relative link (``?lender=JBIC`` or ``""``).
     """
     base = (page_url or "").split("#", 1)[0].split("?", 1)[0]
-    query = page_query(page_params)
+    query = page_query(page_params, (*PAGE_KEYS, *SECTION_KEYS))
     query.update(to_query(filters))
     text = urlencode(query, doseq=True)
     return base + ("?" + text if text else "")

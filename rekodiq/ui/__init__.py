@@ -19,6 +19,8 @@ from rekodiq.ui.cache import DataStatus, PageContext, data_status, options_for, 
 from rekodiq.ui.errors import render_error_page
 from rekodiq.ui.footer import footer
 from rekodiq.ui.search import follow_search, search_box
+from rekodiq.ui.sections import is_closed as section_closed
+from rekodiq.ui.sections import sections
 from rekodiq.ui.select import chip as filter_chip
 from rekodiq.ui.sidebar import (
     active_filters,
@@ -65,6 +67,8 @@ __all__ = [
     "page_context",
     "render_error_page",
     "search_box",
+    "section_closed",
+    "sections",
     "sidebar_filters",
     "stale_failures",
     "sync_url",

@@ -20,6 +20,7 @@ from rekodiq.freshness import Freshness
 from rekodiq.ui import select
 from rekodiq.ui.brief import remember
 from rekodiq.ui.cache import PageContext, sources_of
+from rekodiq.ui.sections import is_closed, page_params
 from rekodiq.ui.shown import MAX_TABLE_ROWS, Shown, grid_of, rows_text, shown_for
 from rekodiq.ui.sidebar import apply_filters
 from rekodiq.ui.stored_figure import draws_anything, layout_height
@@ -129,9 +130,11 @@ def chart_block(
     (a ``ui.select.KINDS`` name) makes a click on the chart apply the sidebar filter it names;
     ``readme_note`` is added to the downloads' README (e.g. "Scenario, not reported figures").
     """
+    remember(key, chart)  # the page's PDF brief holds what the page shows, closed sections included
+    if is_closed():
+        return
     if on_select:
         select.follow_click()
-    remember(key, chart)  # the page's PDF brief holds what the page shows
     if chart.note:
         st.text(chart.note)
     chart_summary(chart, key)
@@ -194,7 +197,7 @@ def share_links(ctx: PageContext, key: str) -> None:
     with lazy_expander("Copy link or embed", f"share_{key}_open") as is_open:
         if not is_open:
             return
-        link = export.permalink(st.context.url, ctx.filters, _page_params())
+        link = export.permalink(st.context.url, ctx.filters, page_params())
         st.caption("Link to this view (the copy button is at the right of the box):")
         st.code(link, language=None, wrap_lines=True)
         embed = embed_url(link, key)
@@ -219,8 +222,10 @@ def embed_url(permalink: str, key: str) -> str:
 
 
 def table_block(ctx: PageContext, key: str, table: TableView | pd.DataFrame, *, column_config: dict | None = None) -> None:
-    """A data table (a TableView's note above it) with its downloads."""
-    remember(key, table)  # the page's PDF brief holds what the page shows
+    """A data table (a TableView's note above it) with its downloads (in a closed section: only the brief's)."""
+    remember(key, table)  # the page's PDF brief holds what the page shows, closed sections included
+    if is_closed():
+        return
     current, view = None, table
     if isinstance(table, TableView):
         if table.note:
@@ -237,7 +242,7 @@ def table_block(ctx: PageContext, key: str, table: TableView | pd.DataFrame, *, 
 
 def use_this_data(ctx: PageContext, key: str) -> None:
     """The address of this block's rows in the data API and a one-line pandas example (blocks with an API table only)."""
-    path = api_path(key, ctx.filters, _page_params())
+    path = api_path(key, ctx.filters, page_params())
     if path is None:
         return
     page = st.context.url or ""
@@ -255,11 +260,6 @@ def _freshness_line(current: Freshness | None) -> None:
     """How current the block's rows are (plain text; says nothing for blocks without curated rows)."""
     if current is not None:
         st.text(current.text())
-
-
-def _page_params() -> dict[str, list[str]]:
-    """The current query parameters as lists (export keeps only the page settings among them)."""
-    return {name: st.query_params.get_all(name) for name in st.query_params}
 
 
 class _Files:
@@ -283,7 +283,7 @@ class _Files:
         newest = f"Newest source in the dataset: {ctx.newest_source.isoformat()}" if ctx.newest_source else ""
         self.freshness_lines = [line for line in (current.text() if current else "", newest) if line]
         self.day, self.version, self.folder = ctx.last_updated, ctx.version, ctx.folder
-        self.page_params = _page_params()
+        self.page_params = page_params()
         self.link = export.permalink(st.context.url, ctx.filters, self.page_params)
         self.filter_lines = describe(ctx.filters) + ([readme_note] if readme_note else [])
         self.readme_note = readme_note

@@ -18,6 +18,7 @@ from rekodiq import export
 from rekodiq.export import brief
 from rekodiq.filters import Filters
 from rekodiq.ui.cache import PageContext, sources_of
+from rekodiq.ui.sections import page_params
 from rekodiq.urlstate import describe
 from rekodiq.views.base import ChartView, TableView
 
@@ -33,16 +34,12 @@ class PageViews:
     params: dict[str, list[str]] = field(default_factory=dict)
 
 
-def _page_params() -> dict[str, list[str]]:
-    return {name: st.query_params.get_all(name) for name in st.query_params}
-
-
 def remember(key: str, view: ChartView | TableView | pd.DataFrame) -> None:
     """Add a block's view to the brief of the page being drawn (nothing when the page has no brief)."""
     page = st.session_state.get(STATE_KEY)
     if isinstance(page, PageViews):
         page.views[key] = view if isinstance(view, (ChartView, TableView)) else TableView(view)
-        page.params = _page_params()  # a fragment may have changed a page setting in the URL
+        page.params = page_params()  # a fragment may have changed a page setting in the URL
 
 
 def brief_of(
@@ -66,7 +63,7 @@ def pdf_brief(ctx: PageContext, page_title: str, *, filtered: bool = True) -> No
     ``filtered=False`` for pages the sidebar filters do not change: the brief says none apply.
     Call it before the page's blocks: it starts this run's list of views.
     """
-    page = PageViews(params=_page_params())
+    page = PageViews(params=page_params())
     st.session_state[STATE_KEY] = page
     url, filters, folder, as_of = st.context.url, ctx.filters, ctx.folder, ctx.last_updated.isoformat()
 

@@ -16,6 +16,7 @@ from rekodiq.health import MIN_HEALTH_CHOICES
 from rekodiq.ui.cache import PageContext, options_for
 from rekodiq.ui.cache import page_context as _context_for
 from rekodiq.ui.legacy_pages import run_through_app_py
+from rekodiq.ui.sections import forget_open_section, is_closed
 from rekodiq.urlstate import FILTER_KEYS, HEALTH_PARAM, describe, excerpt, parse_query, to_query
 from rekodiq.vocabulary import FIRM_STATUSES, PROJECT_LABELS, PROJECT_SCOPES, country_label
 
@@ -132,6 +133,7 @@ def sidebar_filters() -> Filters:
 def page_context() -> PageContext:
     """The data in use and the current filters, for a page script."""
     run_through_app_py()  # a page Streamlit ran without app.py reruns through it
+    forget_open_section()  # the page's ui.sections, if any, names it again
     return _context_for(filters_from_state())
 
 
@@ -148,8 +150,13 @@ def url_choice(label: str, options: list[str], *, key: str, param: str, default:
 
     The URL value is read once per session and allow-listed against ``options``; an unknown
     value falls back to ``default`` with a plain-text notice. ``param`` must be registered
-    in ``urlstate.PAGE_KEYS``.
+    in ``urlstate.PAGE_KEYS``. In a closed page section (``ui.sections``) no widget is drawn:
+    the value comes from the widget's state or the URL (allow-listed, no notice).
     """
+    if is_closed():
+        values = st.query_params.get_all(param)
+        value = st.session_state.get(key) or (values[-1] if values else default)
+        return value if value in options else default
     if key not in st.session_state:
         values = st.query_params.get_all(param)
         value = values[-1] if values else default
