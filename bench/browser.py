@@ -26,6 +26,7 @@ from bench.common import (
     CHART_PAGES,
     CHROMIUM,
     CHROMIUM_ARGS,
+    FILTER_LENDER_PICK,
     NAV_LABELS,
     PAGE_TITLES,
     PAGES,
@@ -223,7 +224,7 @@ async def _change_filter(page, i: int, timeout_ms: float) -> tuple[str, str]:
     await box.locator("input").click(timeout=timeout_ms)
     options = page.get_by_role("option")
     await options.first.wait_for(timeout=timeout_ms)
-    preferred = options.filter(has_text="JBIC")
+    preferred = options.filter(has_text=FILTER_LENDER_PICK)
     target = preferred.first if await preferred.count() else options.first
     label = (await target.inner_text()).strip()
     await target.click(timeout=timeout_ms)

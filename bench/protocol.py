@@ -18,7 +18,7 @@ import contextlib
 import time
 import uuid
 
-from bench.common import CHART_PAGES, TOPOLOGIES, log, summary_ms
+from bench.common import CHART_PAGES, FILTER_LENDER_PICK, TOPOLOGIES, log, summary_ms
 
 FILTER_TOGGLE = "Include rumoured and expected claims"
 FILTER_LENDER = "Financier (lender)"
@@ -209,7 +209,7 @@ class Session:
         el = self.widgets.get(FILTER_LENDER)
         if el is None or not el.options:
             raise ProtocolError("lender multiselect not found")
-        lender = "JBIC" if "JBIC" in el.options else el.options[0]
+        lender = FILTER_LENDER_PICK if FILTER_LENDER_PICK in el.options else el.options[0]
         states[el.id].ClearField("string_array_value")
         states[el.id].string_array_value.data.append(lender)
         return list(states.values()), f"lender {lender}"

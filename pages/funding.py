@@ -13,10 +13,8 @@ from rekodiq import ui, views
 from rekodiq.scenario import AMOUNT_PARAM, SCENARIO_PARAM
 from rekodiq.ui.scenario import scenario_controls
 from rekodiq.urlstate import FUNDING_TAB, HEALTH_PARAM
-from rekodiq.views.funding import STACK_OPTIONS, VIEW_LABELS
+from rekodiq.views.funding import SECTIONS, STACK_OPTIONS, VIEW_LABELS
 from rekodiq.vocabulary import INSTRUMENT_VIEWS
-
-SECTIONS = ("By financier", "Capital stack", "What if lenders sign", "Where sources disagree", "Claims ledger")
 
 ctx = ui.page_context()
 filters = ctx.filters
@@ -25,7 +23,7 @@ st.title("Funding")
 ui.active_filters(filters)
 ui.pdf_brief(ctx, "Funding")
 # A link with a scenario or a ledger setting (made before the page had tabs) opens that section.
-OPENED_BY = {"What if lenders sign": (SCENARIO_PARAM, AMOUNT_PARAM), "Claims ledger": (HEALTH_PARAM,)}
+OPENED_BY = {SECTIONS[2]: (SCENARIO_PARAM, AMOUNT_PARAM), SECTIONS[4]: (HEALTH_PARAM,)}
 by_lender, stack, what_if, disputed, ledger = ui.sections(SECTIONS, param=FUNDING_TAB, opened_by=OPENED_BY)
 
 

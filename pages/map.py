@@ -8,8 +8,7 @@ import streamlit as st
 
 from rekodiq import ui, views
 from rekodiq.urlstate import MAP_TAB
-
-SECTIONS = ("The mine, the towns and the routes to the sea", "Where the lending comes from")
+from rekodiq.views.map import SECTIONS
 
 ctx = ui.page_context()
 filters = ctx.filters

@@ -140,7 +140,7 @@ def test_embed_draws_inside_an_iframe_elsewhere(browser, host_page):
         assert frame.locator("h1").inner_text() == "Phase 1 capital stack"
         assert "None of it comes from your selection" in frame.locator(".summary").inner_text()
         assert frame.locator(".source").inner_text().startswith("Sources: ")
-        assert "/funding?country=JPN" in frame.locator("a").get_attribute("href")
+        assert "/funding?funding_tab=Capital+stack&country=JPN" in frame.locator("a").get_attribute("href")
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "embed-in-iframe-phone.png"))
     finally:

@@ -63,7 +63,9 @@ def test_embed_page_is_light_cacheable_framable_and_names_its_sources(client):
     assert "script-src 'self'" in answer.headers["content-security-policy"]
     page = answer.text
     assert "<h1>Phase 1 capital stack</h1>" in page and "Data as of " in page and "Sources: " in page
-    assert "/funding?country=JPN" in page and "<script>" not in page  # no inline script (CSP self only)
+    assert (
+        "/funding?funding_tab=Capital+stack&amp;country=JPN" in page and "<script>" not in page
+    )  # no inline script (CSP self only)
     assert "cdn" not in page.lower()
     js = client.get(page.split('<script src="')[1].split('"')[0])
     assert js.status_code == 200 and js.headers["content-type"].startswith("text/javascript")

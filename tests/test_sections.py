@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from rekodiq import export
 from rekodiq.filters import Filters
 from rekodiq.ui.brief import STATE_KEY
+from rekodiq.views.funding import SECTION_OF
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"), pytest.mark.closed_menus]
@@ -50,6 +51,8 @@ def test_funding_opens_on_one_chart_and_the_brief_still_holds_every_section():
     assert not ledger_drawn(at) and not at.warning
     brief = at.session_state[STATE_KEY]
     assert list(brief.views) == ["funding-by-lender", "capital-stack", "disputed-figures", "claims-ledger"]
+    # Every block names its section, so an embed's link back opens the right tab.
+    assert [SECTION_OF[key] for key in brief.views] == [FUNDING[0], FUNDING[1], FUNDING[3], FUNDING[4]]
 
 
 @pytest.mark.parametrize(

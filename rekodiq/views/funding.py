@@ -28,6 +28,16 @@ TITLES = {
     "all": "All financing claims by financier",
 }
 STACK_OPTIONS = ("status", "instrument")
+# The Funding page's sections (tabs), in page order; a label is also its URL value (?funding_tab=).
+SECTIONS = ("By financier", "Capital stack", "What if lenders sign", "Where sources disagree", "Claims ledger")
+# The section that shows each chart or table (block key -> label): links back from an embed open it.
+SECTION_OF = {
+    "funding-by-lender": SECTIONS[0],
+    "capital-stack": SECTIONS[1],
+    "capital-stack-scenario": SECTIONS[2],
+    "disputed-figures": SECTIONS[3],
+    "claims-ledger": SECTIONS[4],
+}
 PROGRAMMES_NOTE = (
     "Programme-level figures (lending headroom, pooled letters of interest) are left out of this chart; see Peer deals."
 )

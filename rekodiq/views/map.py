@@ -28,6 +28,8 @@ COUNTRIES_ALT = (
     "with the amount written on each shaded country."
 )
 COUNTRY_COLUMNS = ["iso3", "country_name", "amount_usd", "n_claims"]
+# The map page's sections (tabs); a label is also its URL value (?map_tab=).
+SECTIONS = ("The mine, the towns and the routes to the sea", "Where the lending comes from")
 
 
 @lru_cache(maxsize=2)

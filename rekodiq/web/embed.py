@@ -31,7 +31,7 @@ from rekodiq.data import Dataset
 from rekodiq.export.names import SITE_NAME
 from rekodiq.export.sources import source_line
 from rekodiq.filters import Filters, filter_options
-from rekodiq.urlstate import parse_query, to_query
+from rekodiq.urlstate import FUNDING_TAB, parse_query, to_query
 from rekodiq.web.data import current
 
 PLOTLY_JS_PATH = f"/embed/static/plotly-{plotly.__version__}.min.js"
@@ -87,7 +87,9 @@ p{{font-size:13px;margin:2px 0}}#chart{{width:100%;min-height:380px}}a{{color:#0
 def _back_link(request: Request, key: str, filters: Filters) -> str:
     from urllib.parse import urlencode
 
-    query = urlencode(to_query(filters), doseq=True)
+    section = views.funding.SECTION_OF.get(key)
+    tab = {FUNDING_TAB: [section]} if section and section != views.funding.SECTIONS[0] else {}
+    query = urlencode({**tab, **to_query(filters)}, doseq=True)  # the tracker opens on the chart's tab
     return f"{request.base_url}{PAGE_PATHS.get(key, '')}" + (f"?{query}" if query else "")
 
 
