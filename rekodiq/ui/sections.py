@@ -30,14 +30,23 @@ def is_closed() -> bool:
     return _CLOSED.get()
 
 
+def last_url_value(param: str) -> str | None:
+    """The last value of ``param`` in the page address (untrusted: allow-list it), or None."""
+    values = st.query_params.get_all(param)
+    return values[-1] if values else None
+
+
+def say_ignored(line: str) -> None:
+    """The notice for one link setting replaced by its default (``line`` is plain text, never Markdown)."""
+    st.warning("A setting in the link was not understood and was replaced by the default.")
+    st.text(line)
+
+
 def _say_unknown(labels: Sequence[str], param: str) -> None:
     """A plain-text notice when the link names a section this page does not have (Streamlit drops it silently)."""
-    if param in st.session_state:
-        return
-    values = st.query_params.get_all(param)
-    if values and values[-1] not in labels:
-        st.warning("A setting in the link was not understood and was replaced by the default.")
-        st.text(f"{param}: unknown section '{excerpt(values[-1])}' ignored")
+    value = None if param in st.session_state else last_url_value(param)
+    if value is not None and value not in labels:
+        say_ignored(f"{param}: unknown section '{excerpt(value)}' ignored")
 
 
 def _default(labels: Sequence[str], param: str, opened_by: Mapping[str, Sequence[str]]) -> str:

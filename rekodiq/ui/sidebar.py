@@ -16,7 +16,7 @@ from rekodiq.health import MIN_HEALTH_CHOICES
 from rekodiq.ui.cache import PageContext, options_for
 from rekodiq.ui.cache import page_context as _context_for
 from rekodiq.ui.legacy_pages import run_through_app_py
-from rekodiq.ui.sections import forget_open_section, is_closed
+from rekodiq.ui.sections import forget_open_section, is_closed, last_url_value, say_ignored
 from rekodiq.urlstate import FILTER_KEYS, HEALTH_PARAM, describe, excerpt, parse_query, to_query
 from rekodiq.vocabulary import FIRM_STATUSES, PROJECT_LABELS, PROJECT_SCOPES, country_label
 
@@ -154,15 +154,13 @@ def url_choice(label: str, options: list[str], *, key: str, param: str, default:
     the value comes from the widget's state or the URL (allow-listed, no notice).
     """
     if is_closed():
-        values = st.query_params.get_all(param)
-        value = st.session_state.get(key) or (values[-1] if values else default)
+        value = st.session_state.get(key) or last_url_value(param)
         return value if value in options else default
     if key not in st.session_state:
-        values = st.query_params.get_all(param)
-        value = values[-1] if values else default
+        value = last_url_value(param)
+        value = default if value is None else value
         if value not in options:
-            st.warning("A setting in the link was not understood and was replaced by the default.")
-            st.text(f"{param}: unknown value '{excerpt(value)}' ignored")
+            say_ignored(f"{param}: unknown value '{excerpt(value)}' ignored")
             value = default
         st.session_state[key] = value
     value = st.segmented_control(label, options, key=key, format_func=format_func, required=True) or default
