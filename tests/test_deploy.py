@@ -568,7 +568,7 @@ def test_app_processes_share_computed_views(stack, browser, capsys):
         try:
             page = _open(ctx, f"http://127.0.0.1:{port}/{query}", timeout_ms=90000)
             page.wait_for_function(CHARTS_DRAWN_JS, timeout=60000, polling=250)
-            assert page.locator(".js-plotly-plot").count() >= 3
+            assert page.locator(".js-plotly-plot").count() >= 1  # the open section's chart; the others are tabs
         finally:
             ctx.close()
         return {p.name: p.stat().st_mtime_ns for p in store.glob("*.pkl")}
@@ -580,7 +580,7 @@ def test_app_processes_share_computed_views(stack, browser, capsys):
     figure(
         capsys, f"shared views: {len(added)} entries stored by the first process, {len(set(second) - set(first))} by the second"
     )
-    assert len(added) >= 4  # the page's charts and ledger under the new state
+    assert len(added) >= 4  # every section's charts and ledger under the new state (closed tabs feed the brief)
     assert {name: second[name] for name in added} == {name: first[name] for name in added}  # read, not rewritten
     assert set(second) == set(first)
 
