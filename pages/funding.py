@@ -30,14 +30,16 @@ by_lender, stack, what_if, disputed, ledger = ui.sections(SECTIONS, param=FUNDIN
 # Page-local options rerun only their own block (st.fragment); the sidebar filters rerun the page.
 @st.fragment
 def _by_lender() -> None:
-    # Side by side, wrapping on a phone; no empty row when the section is closed.
+    # The chart's note and summary lead, then its options (side by side, wrapping on a phone; no
+    # empty row when the section is closed), then the chart.
+    headline = nullcontext() if ui.section_closed() else st.container()
     with nullcontext() if ui.section_closed() else st.container(horizontal=True, gap="medium"):
         view = ui.url_choice(
             "Show", list(INSTRUMENT_VIEWS), key="funding_view", param="view", default="lending", format_func=VIEW_LABELS.get
         )
         stack_by = ui.url_choice("Stack bars by", list(STACK_OPTIONS), key="funding_stack_by", param="stack", default="status")
     chart = ui.view(ctx, views.funding.by_financier, filters, view=view, stack_by=stack_by)
-    ui.chart_block(ctx, "funding-by-lender", chart, on_select="lender")
+    ui.chart_block(ctx, "funding-by-lender", chart, on_select="lender", above=headline)
 
 
 @st.fragment

@@ -41,7 +41,7 @@ def test_closed_menus_build_nothing_inside():
 
 
 def test_an_opened_menu_is_filled_in():
-    at = funding({"funding_tab": "Capital stack", "dl_capital-stack_menu": True, "share_capital-stack_open": True})
+    at = funding({"funding_tab": "Capital stack", "downloads_capital-stack_open": True, "share_capital-stack_open": True})
     files = labels(at, "download_button")
     assert any(label.startswith("PNG") for label in files) and any(label.startswith("CSV") for label in files)
     snippets = [c.proto.code_text for c in at.get("code")]

@@ -27,7 +27,7 @@ from rekodiq.ui.stored_figure import draws_anything, layout_height
 from rekodiq.urlstate import describe
 from rekodiq.views.base import ChartView, TableView
 from rekodiq.web.api import api_path
-from rekodiq.web.shell import CHART_BOX_PREFIX
+from rekodiq.web.shell import CHART_BOX_PREFIX, DOWNLOAD_KEY_PREFIX
 
 PLOTLY_CONFIG = {
     # No mode bar: on a phone it sat over every chart title; zoom and pan still work by
@@ -121,23 +121,33 @@ def findable_table(table: pd.DataFrame, *, key: str, view: object = None) -> Non
 
 
 def chart_block(
-    ctx: PageContext, key: str, chart: ChartView, *, on_select: str | None = None, readme_note: str | None = None
+    ctx: PageContext,
+    key: str,
+    chart: ChartView,
+    *,
+    on_select: str | None = None,
+    readme_note: str | None = None,
+    above: AbstractContextManager | None = None,
 ) -> None:
-    """A chart (its note above it), its alt text, a table alternative and its downloads.
+    """A chart (its note and summary above it), its alt text, a table alternative and its downloads.
 
     ``chart.table`` is the data behind the chart exactly as shown (it is what CSV/XLSX export).
     ``key`` names the chart's widgets and download files; it must stay stable. ``on_select``
     (a ``ui.select.KINDS`` name) makes a click on the chart apply the sidebar filter it names;
     ``readme_note`` is added to the downloads' README (e.g. "Scenario, not reported figures").
+    ``above``: a container placed earlier on the page (above the chart's own options) that
+    receives the note and summary, so the chart's headline leads and paints with the page's first
+    text instead of waiting for the options' widgets to load (issue 17, LCP).
     """
     remember(key, chart)  # the page's PDF brief holds what the page shows, closed sections included
     if is_closed():
         return
     if on_select:
         select.follow_click()
-    if chart.note:
-        st.text(chart.note)
-    chart_summary(chart, key)
+    with above if above is not None else nullcontext():
+        if chart.note:
+            st.text(chart.note)
+        chart_summary(chart, key)
     # An empty chart (no trace) whose summary already says why is not drawn: the reason would
     # stand twice (above the chart and inside it) and there would be nothing to click. The
     # downloads and the embed page still carry the figure with its message.
@@ -390,7 +400,7 @@ def downloads(
     not a popover: a popover's body sits at the end of the document, so its first file was 21
     Tab stops past the Download control; an expander's files are the next Tab stops.
     """
-    with lazy_expander("Download", f"dl_{key}_menu", icon=":material/download:", width=420) as is_open:
+    with lazy_expander("Download", f"downloads_{key}_open", icon=":material/download:", width=420) as is_open:
         if not is_open:
             return
         images = fig is not None and export.image_export_available()
@@ -405,7 +415,7 @@ def downloads(
                 data=build,
                 file_name=files.file_name(fmt),
                 mime=export.MIME[fmt],
-                key=f"dl_{key}_{fmt}",
+                key=f"{DOWNLOAD_KEY_PREFIX}{key}_{fmt}",
                 on_click="ignore",
                 width="stretch",
             )
@@ -418,7 +428,7 @@ def dataset_download(ctx: PageContext) -> None:
         data=lambda: export.dataset_zip(data_dir()),
         file_name=export.export_file_name(f"dataset-v{ctx.version}", None, "zip", ctx.last_updated),
         mime=export.MIME["zip"],
-        key="dl_dataset_zip",
+        key=f"{DOWNLOAD_KEY_PREFIX}dataset_zip",
         on_click="ignore",
         icon=":material/download:",
     )

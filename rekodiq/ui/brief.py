@@ -21,6 +21,7 @@ from rekodiq.ui.cache import PageContext, sources_of
 from rekodiq.ui.sections import page_params
 from rekodiq.urlstate import describe
 from rekodiq.views.base import ChartView, TableView
+from rekodiq.web.shell import DOWNLOAD_KEY_PREFIX
 
 STATE_KEY = "_pdf_brief_views"
 NOT_FILTERED = "none apply to this page (it shows the whole dataset)"
@@ -76,7 +77,7 @@ def pdf_brief(ctx: PageContext, page_title: str, *, filtered: bool = True) -> No
         data=build,
         file_name=export.export_file_name(f"{page_title.lower().replace(' ', '-')}-brief", filters, "pdf", ctx.last_updated),
         mime="application/pdf",
-        key=f"dl_brief_{page_title}",
+        key=f"{DOWNLOAD_KEY_PREFIX}brief_{page_title}",
         on_click="ignore",
         icon=":material/picture_as_pdf:",
         help="Charts as vector images, the key tables and the sources, with the filters and a permalink.",

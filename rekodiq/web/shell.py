@@ -46,12 +46,19 @@ WAIT_FOR_SIDEBAR = (
     '[data-testid="stAppViewContainer"] > :has(> [data-testid="stMain"])'
     ':not([data-testid="stSidebar"]:has([data-testid="stSidebarUserContent"] [data-testid="stElementContainer"]) ~ *)'
 )
-# A loading placeholder that will grow: every one but a chart's, which stands in a box that is
-# already the chart's height (``ui.blocks.chart_box``, keyed ``CHART_BOX_PREFIX`` + the chart's
-# key), so it moves nothing and what follows it shows at once. Hiding that too made the page's
-# largest text wait for Plotly's script (issue 17, LCP).
+# A loading placeholder that will grow: every one but those that are already as tall as what
+# they stand for, so they move nothing and what follows them shows at once (issue 17, LCP):
+# * a chart's, in a box of the chart's height (``ui.blocks.chart_box``, keyed ``CHART_BOX_PREFIX``
+#   + the chart's key): hiding it made the page's largest text wait for Plotly's script;
+# * a download button's (keyed ``DOWNLOAD_KEY_PREFIX`` + ...): placeholder and button are both
+#   40 px at every width; hiding it kept Funding's sections unseen below the PDF brief button
+#   until the button's script arrived.
 CHART_BOX_PREFIX = "chartbox_"
-LOADING = f'[data-testid="stSkeleton"]:not([class*="st-key-{CHART_BOX_PREFIX}"] [data-testid="stSkeleton"])'
+DOWNLOAD_KEY_PREFIX = "dl_"
+SAME_HEIGHT_PREFIXES = (CHART_BOX_PREFIX, DOWNLOAD_KEY_PREFIX)
+LOADING = '[data-testid="stSkeleton"]' + "".join(
+    f':not([class*="st-key-{prefix}"] [data-testid="stSkeleton"])' for prefix in SAME_HEIGHT_PREFIXES
+)
 # 2. Parts that are still loading, with a time-out (``rekodiq-reveal`` shows them after 5 s
 #    whatever happens, so a part that never finishes loading cannot hide the page):
 #    * the main area, as in 1;
