@@ -45,6 +45,8 @@ import pytest
 
 from bench.common import free_port_block
 
+from browser_support import APP_READY_JS, CHARTS_DRAWN_JS  # the app drew its page / every chart drew its SVG
+
 pytestmark = pytest.mark.deploy
 
 REPO = Path(__file__).resolve().parents[1]
@@ -87,19 +89,6 @@ window.__csp = [];
 document.addEventListener('securitypolicyviolation', e => window.__csp.push(
     e.violatedDirective + ' blocked ' + e.blockedURI + ' (' + (e.sourceFile || 'inline') + ')'));
 """
-# The app has drawn its page: the script ran and the main area has real content.
-APP_READY_JS = """() => {
-    const main = document.querySelector('[data-testid="stMain"]');
-    const busy = document.querySelector(
-        '[data-testid="stStatusWidget"], [data-testid="stConnectionStatus"]');
-    return !!main && main.innerText.trim().length > 20 && !busy;
-}"""
-
-
-# Every chart has finished drawing: no skeleton placeholders, every Plotly chart has its SVG.
-CHARTS_DRAWN_JS = """() => !document.querySelector('[data-testid="stSkeleton"]')
-    && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-        .every(e => e.querySelector('.main-svg'))"""
 
 
 ARTIFACTS = REPO / "artifacts" / "deploy"  # figures.txt and page screenshots (git-ignored)
