@@ -32,8 +32,9 @@ by_lender, stack, what_if, disputed, ledger = ui.sections(SECTIONS, param=FUNDIN
 def _by_lender() -> None:
     # The chart's note and summary lead, then its options (side by side, wrapping on a phone; no
     # empty row when the section is closed), then the chart.
-    headline = nullcontext() if ui.section_closed() else st.container()
-    with nullcontext() if ui.section_closed() else st.container(horizontal=True, gap="medium"):
+    closed = ui.section_closed()
+    headline = nullcontext() if closed else st.container()
+    with nullcontext() if closed else st.container(horizontal=True, gap="medium"):
         view = ui.url_choice(
             "Show", list(INSTRUMENT_VIEWS), key="funding_view", param="view", default="lending", format_func=VIEW_LABELS.get
         )
