@@ -22,6 +22,10 @@ LH_BASELINE_TEXT = (
     "before (issue 17, desktop, median of 3, one process): Funding and Map TBT 805-901 ms vs 390 ms for the bare chart "
     "page (2.1-2.3x), 9.3 MB vs 7.2 MB (1.29x), about 2.5x its main-thread work; LCP 2.7 s for both (1.0x)"
 )
+TBT_NOTE = (
+    "Where the blocking time goes, and why TBT stays above 1.3x on Funding and Map: "
+    '`bench/README.md`, "Where the blocking time still goes" (`python -m bench.trace_page <page>`).'
+)
 
 
 def baseline() -> dict:
@@ -282,7 +286,7 @@ def _lighthouse_section(res: dict) -> list[str]:
     lines += _table(
         ["Server", "Page / preset", "LCP", "TBT", "Main thread", "Bytes", "LCP ×", "TBT ×", "Main ×", "Bytes ×"], rows
     )
-    return lines + [""]
+    return lines + ["", TBT_NOTE, ""]
 
 
 def _memory_section(res: dict) -> list[str]:
