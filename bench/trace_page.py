@@ -1,6 +1,6 @@
 """Trace a cold page load in Chromium: where the browser's main thread blocks, and how often each chart draws.
 
-    .venv/bin/python -m bench.trace_page map [--runs 2] [--width 1350] [--height 940] [--top 6]
+    .venv/bin/python -m bench.trace_page map [--runs 2] [--width 1366] [--height 900] [--top 6]
 
 Not part of the benchmark run; the browser-side twin of ``bench/profile_page.py``, for finding
 what Lighthouse's total blocking time (TBT) is made of. Per run: a fresh browser, the page
@@ -24,12 +24,16 @@ import sys
 import urllib.request
 from dataclasses import dataclass, field
 
-from bench.common import CHROMIUM, AppServer
+from bench.browser import VIEWPORT
+from bench.common import CHART_PAGES, CHROMIUM, AppServer
 
 SAMPLING_US = 200
 LONG_TASK_MS = 50.0
 
 # Every completed plot of every Plotly chart (its "plotly_afterplot" event): time, chart, width.
+# Only added nodes are observed (Plotly adds its SVG layers as it starts a chart's first plot,
+# and the event comes at the end of it): watching attributes too would add work to every
+# mutation of the load being measured.
 DRAWS_JS = """
 (() => {
   window.__draws = [];
@@ -45,16 +49,19 @@ DRAWS_JS = """
         width: gd._fullLayout ? gd._fullLayout.width : null,
       }));
     }
-  }).observe(document, {subtree: true, childList: true, attributes: true});
+  }).observe(document, {subtree: true, childList: true});
 })();
 """
-# The script has finished and every Plotly chart on the page has drawn its SVG.
-DONE_JS = """() => {
+# The script has finished, the page shows something, nothing is still loading, and every Plotly
+# chart has drawn its SVG; ``withCharts``: the page has at least one chart (it may arrive last).
+DONE_JS = """(withCharts) => {
   const app = document.querySelector('[data-testid="stApp"]');
+  const main = document.querySelector('[data-testid="stMain"]');
   const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
   return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !!main && main.innerText.trim().length > 0
     && !document.querySelector('[data-testid="stSkeleton"]')
-    && charts.length > 0 && charts.every(c => c.querySelector('.main-svg'));
+    && (charts.length > 0 || !withCharts) && charts.every(c => c.querySelector('.main-svg'));
 }"""
 
 
@@ -112,8 +119,10 @@ def chart_draws(draws: list[dict]) -> dict[int, list[tuple[int, int]]]:
     return dict(out)
 
 
-def trace(url: str, width: int, height: int, timeout_ms: int = 90_000) -> tuple[dict, list[dict]]:
-    """Load ``url`` in a fresh headless Chromium with the sampling profiler on; (profile, draws)."""
+def trace(url: str, width: int, height: int, with_charts: bool, timeout_ms: int = 90_000) -> tuple[dict, list[dict]]:
+    """Load ``url`` in a fresh headless Chromium with the sampling profiler on; (profile, draws).
+
+    ``with_charts``: wait for at least one chart too (see ``DONE_JS``)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -126,7 +135,7 @@ def trace(url: str, width: int, height: int, timeout_ms: int = 90_000) -> tuple[
             cdp.send("Profiler.setSamplingInterval", {"interval": SAMPLING_US})
             cdp.send("Profiler.start")
             page.goto(url)
-            page.wait_for_function(DONE_JS, timeout=timeout_ms, polling=100)
+            page.wait_for_function(DONE_JS, arg=with_charts, timeout=timeout_ms, polling=100)
             page.wait_for_timeout(1500)
             profile = cdp.send("Profiler.stop")["profile"]
             return profile, page.evaluate("window.__draws")
@@ -151,18 +160,19 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("page", help="overview, map, funding, ... or bare (bench/bare_chart_app.py)")
     ap.add_argument("--runs", type=int, default=2)
-    ap.add_argument("--width", type=int, default=1350)
-    ap.add_argument("--height", type=int, default=940)
+    ap.add_argument("--width", type=int, default=VIEWPORT["width"])
+    ap.add_argument("--height", type=int, default=VIEWPORT["height"])
     ap.add_argument("--top", type=int, default=6, help="scripts listed per busy stretch")
     args = ap.parse_args(argv)
     bare = args.page == "bare"
+    with_charts = bare or args.page in CHART_PAGES
     server = AppServer("trace", script="bench/bare_chart_app.py" if bare else "server.py")
     try:
         url = server.url if bare else f"{server.url}/{args.page}"
         urllib.request.urlopen(url, timeout=30).read()
-        trace(url, args.width, args.height)  # fills the server's view caches: the runs below are warm
+        trace(url, args.width, args.height, with_charts)  # fills the server's view caches: the runs below are warm
         for run in range(1, args.runs + 1):
-            profile, draws = trace(url, args.width, args.height)
+            profile, draws = trace(url, args.width, args.height, with_charts)
             print(f"{args.page} run {run} ({args.width}x{args.height}):")
             print(report(busy_stretches(profile), chart_draws(draws), args.top))
     finally:
